@@ -1,0 +1,44 @@
+"""Settings from the environment and `.env` (operations.md); secrets are SecretStr and never print."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SIMULATOR_PORT = 8700
+SIMULATOR_BASE = f"http://127.0.0.1:{SIMULATOR_PORT}"
+
+OPERATORS = ("KTZ", "ADY", "AKTAU_PORT", "BAKU_PORT")
+FEEDS = ("cargo", "schedule", "tracking")
+
+
+class Settings(BaseSettings):
+    """Everything configurable; URL and credential defaults are the simulator's documented test values."""
+
+    model_config = SettingsConfigDict(env_prefix="CORRIDOR_", env_file=".env", extra="ignore")
+
+    warehouse: Path = Path("data/corridor.duckdb")
+    start: date | None = Field(default=None, description="first sync date on a warehouse without a watermark")
+    lookback_minutes: int = Field(default=60, ge=0)
+    max_defect_share: float = Field(default=0.05, ge=0, le=1)
+    batch_records: int = Field(default=20_000, ge=1)
+
+    ktz_url: str = f"{SIMULATOR_BASE}/ktz"
+    ktz_token: SecretStr = SecretStr("ktz-sim-token")
+    ady_url: str = f"{SIMULATOR_BASE}/ady"
+    ady_api_key: SecretStr = SecretStr("ady-sim-key")
+    aktau_url: str = f"{SIMULATOR_BASE}/aktau"
+    aktau_client_id: str = "corridor-sim"
+    aktau_client_secret: SecretStr = SecretStr("aktau-sim-secret")
+    baku_url: str = f"{SIMULATOR_BASE}/baku"
+    baku_user: str = "corridor-sim"
+    baku_password: SecretStr = SecretStr("baku-sim-password")
+
+    def start_date(self, today: date) -> date:
+        return self.start or today - timedelta(days=7)
+
+    def with_simulator(self, base_url: str) -> "Settings":
+        """The same settings pointed at a simulator listening at `base_url`."""
+        return self.model_copy(update={f"{op}_url": f"{base_url}/{op}" for op in ("ktz", "ady", "aktau", "baku")})

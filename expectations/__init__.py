@@ -1,0 +1,1 @@
+"""corridor.expectations (in progress)."""

@@ -1,0 +1,276 @@
+"""Load one operator feed for one window: fetch → raw → parse → validate → staging → publish to core."""
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from itertools import islice
+from typing import Iterable, Iterator
+
+import pandas as pd
+
+from corridor.config import Settings
+from corridor.connectors import OPERATOR_MODULES, CredentialsRefused, Feed, FeedError, HttpClient, Page, RetryPolicy, Window
+from corridor.warehouse import Warehouse
+
+log = logging.getLogger(__name__)
+
+# Feeds validate concurrently but publish into core one at a time.
+_PUBLISH_LOCK = threading.Lock()
+MIN_RECORDS_FOR_SHARE_CHECK = 1000
+
+
+@dataclass
+class FeedResult:
+    operator: str
+    feed: str
+    load_id: str
+    status: str
+    received: int = 0
+    loaded: int = 0
+    quarantined: int = 0
+    error: str | None = None
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def load_feed(
+    warehouse: Warehouse,
+    settings: Settings,
+    feed: Feed,
+    window: Window,
+    *,
+    advance_watermark: bool = True,
+    retry_policy: RetryPolicy | None = None,
+) -> FeedResult:
+    """Run one feed's load to the end; failures are recorded in meta.load, never raised."""
+    load_id = f"{utcnow():%Y%m%dT%H%M%S}-{feed.operator.lower()}-{feed.feed}-{uuid.uuid4().hex[:8]}"
+    result = FeedResult(feed.operator, feed.feed, load_id, "RUNNING")
+    con = warehouse.cursor()
+    con.execute(
+        "INSERT INTO meta.load (load_id, operator_code, feed, window_from_utc, window_to_utc, status, started_utc)"
+        " VALUES (?, ?, ?, ?, ?, 'RUNNING', ?)",
+        [load_id, feed.operator, feed.feed, window.start, window.end, utcnow()],
+    )
+    http = HttpClient(f"{feed.operator} {feed.feed}", retry_policy)
+    client = OPERATOR_MODULES[feed.operator].CLIENT(settings, http)
+    try:
+        for pages in _batches(feed.fetch(client, window), settings.batch_records):
+            received, loaded, quarantined = _load_batch(warehouse, feed, load_id, pages)
+            result.received += received
+            result.loaded += loaded
+            result.quarantined += quarantined
+        validated = result.loaded + result.quarantined
+        if validated >= MIN_RECORDS_FOR_SHARE_CHECK and result.quarantined > settings.max_defect_share * validated:
+            raise FeedError(
+                f"{feed.operator} {feed.feed}: {result.quarantined} of {validated} records failed validation,"
+                f" more than the allowed {settings.max_defect_share:.0%}; nothing of this load was published"
+            )
+        _publish(warehouse, feed, load_id, window, result, advance_watermark)
+        result.status = "SUCCEEDED"
+    except (FeedError, CredentialsRefused) as exc:
+        result.status, result.error = "FAILED", str(exc)
+    except Exception as exc:  # a bug or a broken source must still leave a FAILED load, not a RUNNING one
+        log.exception("%s %s: load failed", feed.operator, feed.feed)
+        result.status, result.error = "FAILED", f"{feed.operator} {feed.feed}: {type(exc).__name__}: {exc}"
+    finally:
+        http.close()
+    if result.status == "FAILED":
+        con.execute(
+            "UPDATE meta.load SET status = 'FAILED', records_received = ?, records_loaded = 0,"
+            " records_quarantined = ?, finished_utc = ?, error = ? WHERE load_id = ?",
+            [result.received, result.quarantined, utcnow(), result.error, load_id],
+        )
+    con.close()
+    return result
+
+
+def _batches(pages: Iterable[Page], batch_records: int) -> Iterator[list[Page]]:
+    """Group pages into bounded batches of about `batch_records` records, as they arrive."""
+    batch: list[Page] = []
+    count = 0
+    for page in pages:
+        batch.append(page)
+        count += len(page.records)
+        if count >= batch_records:
+            yield batch
+            batch, count = [], 0
+    if batch:
+        yield batch
+
+
+def _load_batch(warehouse: Warehouse, feed: Feed, load_id: str, pages: list[Page]) -> tuple[int, int, int]:
+    """Land one batch in raw, validate it, and write staging and quarantine; returns the counts."""
+    from corridor.expectations import validate  # GX is slow to import: only when validating
+
+    frame = _typed_frame(feed, pages, load_id)
+    con = warehouse.cursor()
+    try:
+        con.begin()
+        _land_raw(con, feed, load_id, pages, frame)
+        frame = _collapse_repeats_and_flag_conflicts(con, feed, frame)
+        outcome = validate(frame, feed.suite)
+        failed = frame["_row"].isin(outcome.reasons.keys())
+        passed_rows, failed_rows = frame[~failed], frame[failed]
+        _write_staging(con, feed, passed_rows)
+        _write_quarantine(con, feed, load_id, failed_rows, outcome.reasons)
+        con.execute(
+            "INSERT INTO quality.validation_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, feed.operator, feed.feed, feed.suite, len(frame), len(passed_rows), len(failed_rows),
+             outcome.success, utcnow()],
+        )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    finally:
+        con.close()
+    return sum(len(p.records) for p in pages), len(passed_rows), len(failed_rows)
+
+
+def _typed_frame(feed: Feed, pages: list[Page], load_id: str) -> pd.DataFrame:
+    rows = []
+    for page_no, page in enumerate(pages):
+        for index, record in enumerate(page.records):
+            row = feed.parse(record.data)
+            row.update(_page=page_no, _index=index, record_hash=record.content_hash, raw_record=record.text)
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=[*feed.columns, "_page", "_index", "record_hash", "raw_record"])
+    frame = frame.astype({**feed.columns, "record_hash": "string", "raw_record": "string"})
+    frame.insert(0, "_row", range(len(frame)))
+    frame["load_id"] = load_id
+    if feed.business_time_column:
+        lateness = frame[feed.business_time_column] - frame["published_utc"]
+        frame["event_lateness_hours"] = lateness.dt.total_seconds() / 3600.0
+    return frame
+
+
+def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], frame: pd.DataFrame) -> None:
+    page_ids = [uuid.uuid4().hex for _ in pages]
+    page_rows = pd.DataFrame(
+        {
+            "page_id": page_ids,
+            "load_id": load_id,
+            "operator_code": feed.operator,
+            "feed": feed.feed,
+            "url": [p.fetched.url for p in pages],
+            "params": [json.dumps(p.fetched.params, sort_keys=True) for p in pages],
+            "http_status": [p.fetched.status for p in pages],
+            "content_hash": [p.fetched.content_hash for p in pages],
+            "records": [len(p.records) for p in pages],
+            "fetched_utc": [p.fetched.fetched_utc for p in pages],
+        }
+    )
+    con.register("page_rows", page_rows)
+    con.execute("INSERT INTO raw.page BY NAME SELECT * FROM page_rows")
+    con.unregister("page_rows")
+    record_rows = pd.DataFrame(
+        {
+            "load_id": load_id,
+            "page_id": [page_ids[i] for i in frame["_page"]],
+            "record_index": frame["_index"],
+            "operator_code": feed.operator,
+            "feed": feed.feed,
+            "source_record_id": frame[feed.id_column],
+            "source_revision": frame[feed.revision_column],
+            "record": frame["raw_record"],
+        }
+    )
+    con.register("record_rows", record_rows)
+    con.execute("INSERT INTO raw.record BY NAME SELECT * FROM record_rows")
+    con.unregister("record_rows")
+
+
+def _collapse_repeats_and_flag_conflicts(con, feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep one of each exact repeat; flag a record whose (id, revision) was seen with other content."""
+    key = [feed.id_column, feed.revision_column]
+    frame = frame.drop_duplicates(subset=[*key, "record_hash"], keep="first")
+    first_hash = frame.groupby(key, dropna=False, sort=False)["record_hash"].transform("first")
+    conflict = (first_hash != frame["record_hash"]).fillna(False)
+    con.register("batch_keys", frame[[*key, "record_hash"]])
+    staged = con.execute(
+        f"SELECT b.{key[0]}, b.{key[1]} FROM batch_keys b JOIN {feed.staging_table} s"
+        f" ON s.{key[0]} = b.{key[0]} AND s.{key[1]} = b.{key[1]} WHERE s.record_hash <> b.record_hash"
+    ).fetch_df()
+    con.unregister("batch_keys")
+    if len(staged):
+        clashing = pd.MultiIndex.from_frame(staged.astype({key[0]: "string", key[1]: "Int64"}))
+        conflict |= pd.MultiIndex.from_frame(frame[key]).isin(clashing)
+    frame = frame.copy()
+    frame["revision_conflict"] = conflict.astype(bool)
+    return frame.reset_index(drop=True)
+
+
+def _write_staging(con, feed: Feed, rows: pd.DataFrame) -> None:
+    if rows.empty:
+        return
+    columns = [*feed.columns, "record_hash", "load_id"]
+    con.register("staged_rows", rows[columns])
+    key = f"{feed.id_column}, {feed.revision_column}"
+    # A re-delivered record (same id, revision, content) is re-attributed to this load so that
+    # publishing by load id picks it up even when an earlier load failed before publishing.
+    con.execute(
+        f"INSERT INTO {feed.staging_table} BY NAME SELECT * FROM staged_rows"
+        f" ON CONFLICT ({key}) DO UPDATE SET load_id = excluded.load_id"
+    )
+    con.unregister("staged_rows")
+
+
+def _write_quarantine(con, feed: Feed, load_id: str, rows: pd.DataFrame, reasons: dict[int, list[str]]) -> None:
+    if rows.empty:
+        return
+    quarantined = pd.DataFrame(
+        {
+            "operator_code": feed.operator,
+            "feed": feed.feed,
+            "source_record_id": rows[feed.id_column],
+            "source_revision": rows[feed.revision_column],
+            "reasons": [sorted(reasons[r]) for r in rows["_row"]],
+            "raw_record": rows["raw_record"],
+            "record_hash": rows["record_hash"],
+            "load_id": load_id,
+            "quarantined_utc": utcnow(),
+        }
+    )
+    con.register("quarantined_rows", quarantined)
+    # One row per distinct (operator, feed, record, revision); an unreadable id is keyed by content.
+    con.execute(
+        "INSERT INTO quality.quarantine BY NAME SELECT q.* FROM quarantined_rows q"
+        " WHERE NOT EXISTS (SELECT 1 FROM quality.quarantine x WHERE x.operator_code = q.operator_code"
+        " AND x.feed = q.feed AND coalesce(x.source_record_id, x.record_hash) = coalesce(q.source_record_id, q.record_hash)"
+        " AND x.source_revision IS NOT DISTINCT FROM q.source_revision)"
+    )
+    con.unregister("quarantined_rows")
+
+
+def _publish(warehouse: Warehouse, feed: Feed, load_id: str, window: Window, result: FeedResult,
+             advance_watermark: bool) -> None:
+    """Apply this load to core and mark it done, atomically."""
+    with _PUBLISH_LOCK, warehouse.transaction() as tx:
+        for transform in feed.core_transforms:
+            warehouse.run_sql(tx, transform, {"load_id": load_id})
+        tx.execute(
+            "UPDATE meta.load SET status = 'SUCCEEDED', records_received = ?, records_loaded = ?,"
+            " records_quarantined = ?, finished_utc = ? WHERE load_id = ?",
+            [result.received, result.loaded, result.quarantined, utcnow(), load_id],
+        )
+        if advance_watermark:
+            # The watermark only moves forward, and only over a window contiguous with what is loaded.
+            tx.execute(
+                "INSERT INTO meta.watermark SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS"
+                " (SELECT 1 FROM meta.watermark WHERE operator_code = ? AND feed = ?)",
+                [feed.operator, feed.feed, window.end, load_id, utcnow(), feed.operator, feed.feed],
+            )
+            tx.execute(
+                "UPDATE meta.watermark SET watermark_utc = ?, load_id = ?, updated_utc = ?"
+                " WHERE operator_code = ? AND feed = ? AND watermark_utc < ? AND watermark_utc >= ?",
+                [window.end, load_id, utcnow(), feed.operator, feed.feed, window.end, window.start],
+            )

@@ -1,0 +1,49 @@
+import subprocess
+import sys
+
+import pytest
+
+from corridor.cli import main
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["sync", "--from", "2024-13-01", "--to", "2024-03-02"], "'--from'"),
+        (["sync", "--from", "2024-03-01"], "--from and --to go together"),
+        (["sync", "--from", "2024-03-02", "--to", "2024-03-01"], "--to must be after --from"),
+        (["sync", "--source", "NOPE", "--from", "2024-03-01", "--to", "2024-03-02"], "'--source'"),
+        (["sync", "--feed", "weather"], "'--feed'"),
+        (["sync", "--bogus"], "No such option"),
+        (["launch"], "No such command"),
+        (["feeds", "serve", "--port", "99999"], "'--port'"),
+        (["query"], "Missing argument"),
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_2(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("corridor: error:") and message in err
+
+
+def test_help_on_every_subcommand(capsys):
+    for argv in (["--help"], ["sync", "--help"], ["demo", "--help"], ["feeds", "serve", "--help"], ["query", "--help"]):
+        assert main(argv) == 0
+        assert "Usage:" in capsys.readouterr().out
+
+
+def test_only_implemented_commands_are_listed(capsys):
+    main(["--help"])
+    out = capsys.readouterr().out
+    assert "report" not in out and "deploy" not in out
+
+
+def test_query_without_warehouse_is_a_usage_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CORRIDOR_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    assert main(["query", "SELECT 1"]) == 2
+    assert "no warehouse" in capsys.readouterr().err
+
+
+def test_installed_command_exit_status():
+    done = subprocess.run([sys.executable, "-m", "corridor.cli", "sync", "--to", "x"], capture_output=True, text=True)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr

@@ -32,10 +32,16 @@ class Window:
 
 @dataclass
 class RawRecord:
-    """One record as received: `text` is kept verbatim in raw, `data` is what the parser reads."""
+    """One record as received: `text` is kept verbatim in raw, `data` is what the parser reads.
+
+    A document the connector refused to parse (a hostile or broken XML part) has `refused` set to
+    the rule it broke and `refused_id` naming it; it goes straight to quarantine.
+    """
 
     text: str
     data: Any
+    refused: str | None = None
+    refused_id: str | None = None
 
     @property
     def content_hash(self) -> str:
@@ -57,16 +63,22 @@ class Page:
 
 @dataclass(frozen=True)
 class Feed:
-    """One operator feed: how to fetch it, parse a record, and where its typed rows live."""
+    """One operator feed: how to fetch it, parse a record, and where its typed rows live.
+
+    `parse` turns one raw record into its typed staging rows (one, or one per stop of a train plan);
+    a record whose any row fails validation is quarantined whole. Every staging table has the id
+    column, `revision` (1 where the source has none) and `published_utc`.
+    """
 
     operator: str
     feed: str
     endpoint: str
     fetch: Callable[[Any, Window], Iterator[Page]]
-    parse: Callable[[Any], dict[str, Any]]
+    parse: Callable[[Any], list[dict[str, Any]]]
     columns: dict[str, str]  # typed staging columns → pandas dtype
     id_column: str
-    revision_column: str
+    # One version of a record: (id, revision), or (id, published_utc) where the source has no revision.
+    key_columns: tuple[str, ...]
     staging_table: str
     core_transforms: tuple[str, ...]
     max_window: timedelta = field(default=timedelta(days=7))

@@ -46,9 +46,9 @@ class KtzClient:
             yield from self._cursor_pages("/api/v2/operations", part)
 
 
-def parse_operation(record: dict[str, Any]) -> dict[str, Any]:
-    """A KTZ operation → typed staging row (times in UTC; quirks normalised)."""
-    return {
+def parse_operation(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A KTZ operation → its typed staging row (times in UTC; quirks normalised)."""
+    return [{
         "op_id": n.text(record.get("op_id")),
         "revision": n.integer(record.get("revision")),
         "published_utc": n.instant(record.get("updated_at")),
@@ -60,7 +60,7 @@ def parse_operation(record: dict[str, Any]) -> dict[str, Any]:
         "container_no": n.text(record.get("container_no")),
         "waybill_no": n.text(record.get("waybill_no")),
         "is_laden": n.boolean(record.get("laden")),
-    }
+    }]
 
 
 OPERATIONS = Feed(
@@ -75,7 +75,7 @@ OPERATIONS = Feed(
         "container_no": "string", "waybill_no": "string", "is_laden": "boolean",
     },
     id_column="op_id",
-    revision_column="revision",
+    key_columns=("op_id", "revision"),
     staging_table="staging.ktz_operation",
     core_transforms=("core_fact_equipment_event.sql",),
     business_time_column="event_time_utc",

@@ -7,19 +7,20 @@ import threading
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
-from itertools import islice
 from typing import Iterable, Iterator
 
 import pandas as pd
 
 from corridor.config import Settings
-from corridor.connectors import OPERATOR_MODULES, CredentialsRefused, Feed, FeedError, HttpClient, Page, RetryPolicy, Window
+from corridor.connectors import OPERATOR_MODULES, CredentialsRefused, Feed, FeedError, HttpClient, Page, RawRecord, RetryPolicy, Window
 from corridor.warehouse import Warehouse
 
 log = logging.getLogger(__name__)
 
 # Feeds validate concurrently but publish into core one at a time.
 _PUBLISH_LOCK = threading.Lock()
+# One GX context serves the process; its validations are fast enough to run one at a time.
+_VALIDATE_LOCK = threading.Lock()
 MIN_RECORDS_FOR_SHARE_CHECK = 1000
 
 
@@ -108,24 +109,33 @@ def _batches(pages: Iterable[Page], batch_records: int) -> Iterator[list[Page]]:
 
 
 def _load_batch(warehouse: Warehouse, feed: Feed, load_id: str, pages: list[Page]) -> tuple[int, int, int]:
-    """Land one batch in raw, validate it, and write staging and quarantine; returns the counts."""
+    """Land one batch in raw, validate it, and write staging and quarantine; returns record counts."""
     from corridor.expectations import validate  # GX is slow to import: only when validating
 
-    frame = _typed_frame(feed, pages, load_id)
+    records = [record for page in pages for record in page.records]
+    frame = _typed_frame(feed, records, load_id)
     con = warehouse.cursor()
     try:
         con.begin()
         _land_raw(con, feed, load_id, pages, frame)
         frame = _collapse_repeats_and_flag_conflicts(con, feed, frame)
-        outcome = validate(frame, feed.suite)
-        failed = frame["_row"].isin(outcome.reasons.keys())
-        passed_rows, failed_rows = frame[~failed], frame[failed]
+        with _VALIDATE_LOCK:
+            outcome = validate(frame, feed.suite)
+        # A raw record is the unit of quarantine: one failing row (a train plan's stop) takes all its rows.
+        reasons: dict[int, set[str]] = {}
+        for row, rules in outcome.reasons.items():
+            reasons.setdefault(int(frame.at[row, "_record"]), set()).update(rules)
+        failed = frame["_record"].isin(reasons.keys())
+        passed_rows = frame[~failed]
+        failed_records = frame[failed].drop_duplicates("_record")
+        refused = [(i, r) for i, r in enumerate(records) if r.refused]
         _write_staging(con, feed, passed_rows)
-        _write_quarantine(con, feed, load_id, failed_rows, outcome.reasons)
+        _write_quarantine(con, feed, load_id, failed_records, reasons, refused)
         con.execute(
             "INSERT INTO quality.validation_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [load_id, feed.operator, feed.feed, feed.suite, len(frame), len(passed_rows), len(failed_rows),
-             outcome.success, utcnow()],
+            [load_id, feed.operator, feed.feed, feed.suite, frame["_record"].nunique() + len(refused),
+             passed_rows["_record"].nunique(), len(failed_records) + len(refused), outcome.success and not refused,
+             utcnow()],
         )
         con.commit()
     except BaseException:
@@ -133,18 +143,20 @@ def _load_batch(warehouse: Warehouse, feed: Feed, load_id: str, pages: list[Page
         raise
     finally:
         con.close()
-    return sum(len(p.records) for p in pages), len(passed_rows), len(failed_rows)
+    return len(records), passed_rows["_record"].nunique(), len(failed_records) + len(refused)
 
 
-def _typed_frame(feed: Feed, pages: list[Page], load_id: str) -> pd.DataFrame:
+def _typed_frame(feed: Feed, records: list[RawRecord], load_id: str) -> pd.DataFrame:
+    """One typed row per parsed row; `_record` numbers the raw record it came from."""
     rows = []
-    for page_no, page in enumerate(pages):
-        for index, record in enumerate(page.records):
-            row = feed.parse(record.data)
-            row.update(_page=page_no, _index=index, record_hash=record.content_hash, raw_record=record.text)
+    for number, record in enumerate(records):
+        if record.refused:
+            continue
+        for row in feed.parse(record.data):
+            row.update(_record=number, record_hash=record.content_hash, raw_record=record.text)
             rows.append(row)
-    frame = pd.DataFrame(rows, columns=[*feed.columns, "_page", "_index", "record_hash", "raw_record"])
-    frame = frame.astype({**feed.columns, "record_hash": "string", "raw_record": "string"})
+    frame = pd.DataFrame(rows, columns=[*feed.columns, "_record", "record_hash", "raw_record"])
+    frame = frame.astype({**feed.columns, "_record": "int64", "record_hash": "string", "raw_record": "string"})
     frame.insert(0, "_row", range(len(frame)))
     frame["load_id"] = load_id
     if feed.business_time_column:
@@ -154,6 +166,7 @@ def _typed_frame(feed: Feed, pages: list[Page], load_id: str) -> pd.DataFrame:
 
 
 def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], frame: pd.DataFrame) -> None:
+    """Every record as received, with the request that brought it (append-only)."""
     page_ids = [uuid.uuid4().hex for _ in pages]
     page_rows = pd.DataFrame(
         {
@@ -169,44 +182,61 @@ def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], frame: pd.DataFr
             "fetched_utc": [p.fetched.fetched_utc for p in pages],
         }
     )
+    first_rows = frame.drop_duplicates("_record").set_index("_record")
+    record_rows = []
+    for page_id, page in zip(page_ids, pages):
+        for index, record in enumerate(page.records):
+            record_rows.append((page_id, index, record))
+    ids = [
+        r.refused_id if r.refused else first_rows.at[n, feed.id_column] if n in first_rows.index else None
+        for n, (_, _, r) in enumerate(record_rows)
+    ]
+    revisions = [
+        None if r.refused or n not in first_rows.index else first_rows.at[n, "revision"]
+        for n, (_, _, r) in enumerate(record_rows)
+    ]
+    raw_rows = pd.DataFrame(
+        {
+            "load_id": load_id,
+            "page_id": [p for p, _, _ in record_rows],
+            "record_index": [i for _, i, _ in record_rows],
+            "operator_code": feed.operator,
+            "feed": feed.feed,
+            "source_record_id": pd.array(ids, dtype="string"),
+            "source_revision": pd.array(revisions, dtype="Int64"),
+            "record": [r.text for _, _, r in record_rows],
+        }
+    )
     con.register("page_rows", page_rows)
     con.execute("INSERT INTO raw.page BY NAME SELECT * FROM page_rows")
     con.unregister("page_rows")
-    record_rows = pd.DataFrame(
-        {
-            "load_id": load_id,
-            "page_id": [page_ids[i] for i in frame["_page"]],
-            "record_index": frame["_index"],
-            "operator_code": feed.operator,
-            "feed": feed.feed,
-            "source_record_id": frame[feed.id_column],
-            "source_revision": frame[feed.revision_column],
-            "record": frame["raw_record"],
-        }
-    )
-    con.register("record_rows", record_rows)
-    con.execute("INSERT INTO raw.record BY NAME SELECT * FROM record_rows")
-    con.unregister("record_rows")
+    con.register("raw_rows", raw_rows)
+    con.execute("INSERT INTO raw.record BY NAME SELECT * FROM raw_rows")
+    con.unregister("raw_rows")
 
 
 def _collapse_repeats_and_flag_conflicts(con, feed: Feed, frame: pd.DataFrame) -> pd.DataFrame:
-    """Keep one of each exact repeat; flag a record whose (id, revision) was seen with other content."""
-    key = [feed.id_column, feed.revision_column]
-    frame = frame.drop_duplicates(subset=[*key, "record_hash"], keep="first")
+    """Keep one of each exact repeat; flag a record whose version key was seen with other content."""
+    key = list(feed.key_columns)
+    # An exact repeat is the same record again: every row of its raw record has a twin.
+    first_of_content = frame.groupby("record_hash", sort=False)["_record"].transform("first")
+    frame = frame[frame["_record"] == first_of_content]
     first_hash = frame.groupby(key, dropna=False, sort=False)["record_hash"].transform("first")
     conflict = (first_hash != frame["record_hash"]).fillna(False)
     con.register("batch_keys", frame[[*key, "record_hash"]])
+    join = " AND ".join(f"s.{k} = b.{k}" for k in key)
     staged = con.execute(
-        f"SELECT b.{key[0]}, b.{key[1]} FROM batch_keys b JOIN {feed.staging_table} s"
-        f" ON s.{key[0]} = b.{key[0]} AND s.{key[1]} = b.{key[1]} WHERE s.record_hash <> b.record_hash"
-    ).fetch_df()
+        f"SELECT DISTINCT b.record_hash FROM batch_keys b JOIN {feed.staging_table} s ON {join}"
+        " WHERE s.record_hash <> b.record_hash"
+    ).fetchall()
     con.unregister("batch_keys")
-    if len(staged):
-        clashing = pd.MultiIndex.from_frame(staged.astype({key[0]: "string", key[1]: "Int64"}))
-        conflict |= pd.MultiIndex.from_frame(frame[key]).isin(clashing)
+    if staged:
+        conflict |= frame["record_hash"].isin({h for (h,) in staged})
     frame = frame.copy()
-    frame["revision_conflict"] = conflict.astype(bool)
-    return frame.reset_index(drop=True)
+    # A record conflicts as a whole (all rows of a train plan share its fate).
+    conflicting_records = set(frame.loc[conflict.astype(bool), "_record"])
+    frame["revision_conflict"] = frame["_record"].isin(conflicting_records)
+    return frame.reset_index(drop=True).assign(_row=lambda f: range(len(f)))
 
 
 def _write_staging(con, feed: Feed, rows: pd.DataFrame) -> None:
@@ -214,8 +244,8 @@ def _write_staging(con, feed: Feed, rows: pd.DataFrame) -> None:
         return
     columns = [*feed.columns, "record_hash", "load_id"]
     con.register("staged_rows", rows[columns])
-    key = f"{feed.id_column}, {feed.revision_column}"
-    # A re-delivered record (same id, revision, content) is re-attributed to this load so that
+    key = ", ".join(feed.key_columns)
+    # A re-delivered record (same version, same content) is re-attributed to this load so that
     # publishing by load id picks it up even when an earlier load failed before publishing.
     con.execute(
         f"INSERT INTO {feed.staging_table} BY NAME SELECT * FROM staged_rows"
@@ -224,22 +254,23 @@ def _write_staging(con, feed: Feed, rows: pd.DataFrame) -> None:
     con.unregister("staged_rows")
 
 
-def _write_quarantine(con, feed: Feed, load_id: str, rows: pd.DataFrame, reasons: dict[int, list[str]]) -> None:
-    if rows.empty:
-        return
+def _write_quarantine(con, feed: Feed, load_id: str, records: pd.DataFrame, reasons: dict[int, set[str]],
+                      refused: list[tuple[int, RawRecord]]) -> None:
     quarantined = pd.DataFrame(
         {
             "operator_code": feed.operator,
             "feed": feed.feed,
-            "source_record_id": rows[feed.id_column],
-            "source_revision": rows[feed.revision_column],
-            "reasons": [sorted(reasons[r]) for r in rows["_row"]],
-            "raw_record": rows["raw_record"],
-            "record_hash": rows["record_hash"],
+            "source_record_id": pd.array([*records[feed.id_column], *(r.refused_id for _, r in refused)], dtype="string"),
+            "source_revision": pd.array([*records["revision"], *(None for _ in refused)], dtype="Int64"),
+            "reasons": [*(sorted(reasons[n]) for n in records["_record"]), *([r.refused] for _, r in refused)],
+            "raw_record": [*records["raw_record"], *(r.text for _, r in refused)],
+            "record_hash": [*records["record_hash"], *(r.content_hash for _, r in refused)],
             "load_id": load_id,
             "quarantined_utc": utcnow(),
         }
     )
+    if quarantined.empty:
+        return
     con.register("quarantined_rows", quarantined)
     # One row per distinct (operator, feed, record, revision); an unreadable id is keyed by content.
     con.execute(

@@ -11,7 +11,7 @@ RECORD = {
 
 
 def test_operation_is_typed_in_utc():
-    row = parse_operation(RECORD)
+    [row] = parse_operation(RECORD)
     assert row == {
         "op_id": "7700012345", "revision": 1, "published_utc": datetime(2024, 3, 1, 5, 0, 3), "op_code": "02",
         "event_time_utc": datetime(2024, 2, 29, 17, 30), "esr": "663109", "train_no": "8701",
@@ -20,10 +20,10 @@ def test_operation_is_typed_in_utc():
 
 
 def test_quirks_are_normalised_and_bad_times_become_none():
-    row = parse_operation({**RECORD, "container_no": "-", "waybill_no": "", "op_time": "29.02.2024 23:30"})
+    [row] = parse_operation({**RECORD, "container_no": "-", "waybill_no": "", "op_time": "29.02.2024 23:30"})
     assert row["container_no"] is None and row["waybill_no"] is None and row["event_time_utc"] is None
 
 
 def test_missing_fields_parse_to_none():
-    row = parse_operation({"op_id": "1"})
+    [row] = parse_operation({"op_id": "1"})
     assert row["revision"] is None and row["published_utc"] is None and row["is_laden"] is None

@@ -1,0 +1,68 @@
+"""The hand-written suites in `suites/<operator>_<feed>.json`, loaded into GX without network or disk writes."""
+from __future__ import annotations
+
+import functools
+import json
+from importlib import resources
+from typing import Any
+
+from corridor.expectations.context import get_context
+
+ROW_RULE_KEY = "rule"
+
+
+class SuiteError(ValueError):
+    """A suite file that the engine cannot turn into a sound row split."""
+
+
+def _suite_files() -> dict[str, Any]:
+    folder = resources.files("corridor.expectations").joinpath("suites")
+    return {f.name.removesuffix(".json"): f for f in folder.iterdir() if f.name.endswith(".json")}
+
+
+def suite_names() -> list[str]:
+    """Names of the available suites, e.g. `ktz_tracking` (no GX import needed)."""
+    return sorted(_suite_files())
+
+
+def read_suite(name: str) -> dict[str, Any]:
+    """The suite's JSON document."""
+    files = _suite_files()
+    if name not in files:
+        raise KeyError(f"unknown suite {name!r}; known: {', '.join(sorted(files))}")
+    return json.loads(files[name].read_text(encoding="utf-8"))
+
+
+@functools.cache
+def load_suite(name: str) -> Any:
+    """The suite as a GX `ExpectationSuite`, checked and added to the shared context (once per process)."""
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    context = get_context()  # registers the custom expectations before their names are looked up
+    doc = read_suite(name)
+    if doc.get("name") != name:
+        raise SuiteError(f"suite file {name}.json is named {doc.get('name')!r}")
+    expectations = []
+    for i, spec in enumerate(doc["expectations"]):
+        where = f"{name} expectation #{i} ({spec.get('type')})"
+        rule = (spec.get("meta") or {}).get(ROW_RULE_KEY)
+        if not isinstance(rule, str) or not rule:
+            raise SuiteError(f"{where}: meta.rule is missing")
+        # Built one by one because ExpectationSuite(...) only logs and drops an invalid expectation.
+        expectation = ExpectationConfiguration(**spec).to_domain_obj()
+        # Only map expectations report the failing rows; anything else could not be split by row.
+        if not isinstance(expectation, (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)):
+            raise SuiteError(f"{where}: not a row-level (map) expectation")
+        if getattr(expectation, "mostly", 1) != 1:
+            raise SuiteError(f"{where}: `mostly` would let failing rows pass the suite")
+        expectations.append(expectation)
+    suite = ExpectationSuite(name=name, expectations=expectations, meta=doc.get("meta"), notes=doc.get("notes"))
+    if len(suite.expectations) != len(doc["expectations"]):
+        raise SuiteError(f"{name}: GX dropped {len(doc['expectations']) - len(suite.expectations)} expectation(s)")
+    return context.suites.add(suite)

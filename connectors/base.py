@@ -82,8 +82,14 @@ class Feed:
     staging_table: str
     core_transforms: tuple[str, ...]
     max_window: timedelta = field(default=timedelta(days=7))
+    # The staging table's primary key where one record gives several rows (a train plan's stops).
+    row_key_columns: tuple[str, ...] = ()
     # The business time checked against publication (`event_lateness_hours`), where the feed has one.
     business_time_column: str | None = None
+
+    @property
+    def staging_key(self) -> tuple[str, ...]:
+        return self.key_columns + self.row_key_columns
 
     @property
     def suite(self) -> str:

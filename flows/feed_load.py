@@ -244,7 +244,7 @@ def _write_staging(con, feed: Feed, rows: pd.DataFrame) -> None:
         return
     columns = [*feed.columns, "record_hash", "load_id"]
     con.register("staged_rows", rows[columns])
-    key = ", ".join(feed.key_columns)
+    key = ", ".join(feed.staging_key)
     # A re-delivered record (same version, same content) is re-attributed to this load so that
     # publishing by load id picks it up even when an earlier load failed before publishing.
     con.execute(

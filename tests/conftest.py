@@ -16,3 +16,34 @@ def prefect_harness():
 
     with prefect_test_harness(server_startup_timeout=120):
         yield
+
+
+# The simulated world every integration test reads: a fixed clock, and a defect rate high enough
+# that each defect kind appears in a few days of data.
+SIM_NOW = __import__("datetime").datetime(2024, 3, 12)
+SIM_DEFECT_RATE = 0.02
+
+
+@pytest.fixture(scope="session")
+def sim_config():
+    from corridor.simulator import SimulatorConfig
+
+    return SimulatorConfig(now=SIM_NOW, defect_rate=SIM_DEFECT_RATE)
+
+
+@pytest.fixture(scope="session")
+def sim_url(sim_config):
+    """The embedded simulator on a free loopback port, for the whole session."""
+    from corridor.simulator import run_embedded
+
+    with run_embedded(sim_config) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def sim_env(sim_url, tmp_path, monkeypatch):
+    """Environment pointing every connector at the simulator and the warehouse at a fresh file."""
+    for operator in ("ktz", "ady", "aktau", "baku"):
+        monkeypatch.setenv(f"CORRIDOR_{operator.upper()}_URL", f"{sim_url}/{operator}")
+    monkeypatch.setenv("CORRIDOR_WAREHOUSE", str(tmp_path / "corridor.duckdb"))
+    return tmp_path / "corridor.duckdb"

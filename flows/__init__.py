@@ -1,0 +1,5 @@
+"""Prefect flows: the sync of the operators' feeds into the warehouse, and the demo."""
+import os
+
+# The product talks to nothing but its sources: no telemetry from the Prefect server it may start.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -9,7 +9,7 @@ from corridor.timeutil import local_to_utc
 
 from . import records as r
 from .http import Response, bad_request, json_response, unauthorized
-from .world import ALAT, DAY, HOUR, day_of, to_ts
+from .world import ALAT, HOUR, to_ts
 
 OPERATOR = "ADY"
 ZONE = "Asia/Baku"

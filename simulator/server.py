@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, urlsplit
 from corridor.config import Settings
 
 from .http import Response, json_response
-from .service import Simulator, SimulatorConfig
+from .service import Simulator, SimulatorConfig  # noqa: F401
 
 
 def _routes():

@@ -468,7 +468,7 @@ class World:
                 t06 = t07 + int(rng.uniform(5, 30) * 60)
                 ops += [("07", t07, AKTAU_PORT, tr.train_no), ("06", t06, AKTAU_PORT, tr.train_no)]
                 j.ktz_ops = ops
-                t_rd = t07 + int(rng.uniform(0, 10) * 60)
+                t_rd = t06 + int(rng.uniform(0, 10) * 60)
                 t_load = max(t_rd + HOUR, fd.a_atb + HOUR // 2)
                 t_load += int(rng.uniform(0, max(0.1, (fd.a_atd - HOUR - t_load) / HOUR)) * HOUR)
                 moves = [("RAIL_DISCHARGE", t_rd, "RAIL", tr.train_no, None)]

@@ -1,14 +1,14 @@
 """Connectors: one module per operator (endpoints, auth, paging, parsing), one HTTP boundary."""
 from __future__ import annotations
 
-from corridor.connectors import ktz
+from corridor.connectors import ady, aktau, baku, ktz
 from corridor.connectors.base import Feed, Page, RawRecord, Window
 from corridor.connectors.http import CredentialsRefused, FeedError, HttpClient, RetryPolicy
 
 __all__ = ["Feed", "Page", "RawRecord", "Window", "FeedError", "CredentialsRefused", "HttpClient", "RetryPolicy",
            "OPERATOR_MODULES", "feed_registry"]
 
-OPERATOR_MODULES = {ktz.OPERATOR: ktz}
+OPERATOR_MODULES = {m.OPERATOR: m for m in (ktz, ady, aktau, baku)}
 
 
 def feed_registry() -> dict[tuple[str, str], Feed]:

@@ -80,7 +80,6 @@ class Feed:
     # One version of a record: (id, revision), or (id, published_utc) where the source has no revision.
     key_columns: tuple[str, ...]
     staging_table: str
-    core_transforms: tuple[str, ...]
     max_window: timedelta = field(default=timedelta(days=7))
     # The staging table's primary key where one record gives several rows (a train plan's stops).
     row_key_columns: tuple[str, ...] = ()

@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, timedelta
 from typing import Any, Iterator
 
 from corridor.config import Settings
 from corridor.connectors import normalize as n
 from corridor.connectors.base import Feed, Page, RawRecord, Window
 from corridor.connectors.http import FeedError, HttpClient
+from corridor.reference import location_by_esr
 from corridor.timeutil import format_instant
 
 OPERATOR = "KTZ"
 PAGE_LIMIT = 1000
+# Train schedules are selected by service date: every date in [window start, window end + 14 days).
+SCHEDULE_HORIZON = timedelta(days=14)
 
 
 class KtzClient:
@@ -45,6 +49,58 @@ class KtzClient:
         for part in window.split(OPERATIONS.max_window):
             yield from self._cursor_pages("/api/v2/operations", part)
 
+    def fetch_consignments(self, window: Window) -> Iterator[Page]:
+        for part in window.split(CONSIGNMENTS.max_window):
+            yield from self._cursor_pages("/api/v2/consignments", part)
+
+    def fetch_train_schedules(self, window: Window) -> Iterator[Page]:
+        """One document per service date; each train plan becomes one record carrying the envelope facts."""
+        path = "/api/v2/train-schedules"
+        for service_date in service_dates(window):
+            fetched = self.http.request("GET", f"{self.base}{path}", params={"service_date": service_date.isoformat()},
+                                        headers=self._auth)
+            try:
+                body = json.loads(fetched.content)
+                plans = body["data"]
+                envelope = {
+                    "service_date": body.get("service_date") or service_date.isoformat(),
+                    "published_at": body.get("published_at"),
+                }
+                records = [RawRecord.from_json({**envelope, "plan": plan}) for plan in plans]
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise FeedError(f"KTZ {path}: unexpected response shape ({exc})") from None
+            yield Page(fetched, records)
+
+
+def service_dates(window: Window, horizon: timedelta = SCHEDULE_HORIZON) -> list[date]:
+    """Service dates a schedule window selects: every date in `[start.date(), end.date() + horizon)`."""
+    first, stop = window.start.date(), window.end.date() + horizon
+    return [first + timedelta(days=i) for i in range((stop - first).days)]
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _zone_of(esr: str | None) -> str | None:
+    location = location_by_esr().get(esr) if esr else None
+    return location.timezone if location else None
+
+
+def _date(value: Any) -> date | None:
+    value = n.text(value)
+    try:
+        return date.fromisoformat(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def dwell_hours(arrival: datetime | None, departure: datetime | None) -> float:
+    """Departure − arrival in hours; NaN where either is missing."""
+    if arrival is None or departure is None:
+        return float("nan")
+    return (departure - arrival).total_seconds() / 3600.0
+
 
 def parse_operation(record: dict[str, Any]) -> list[dict[str, Any]]:
     """A KTZ operation → its typed staging row (times in UTC; quirks normalised)."""
@@ -63,6 +119,67 @@ def parse_operation(record: dict[str, Any]) -> list[dict[str, Any]]:
     }]
 
 
+def parse_consignment(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """A KTZ consignment → its typed staging row (kg → t, HS = first six digits of GNG)."""
+    equipment, route, cargo = _obj(record.get("equipment")), _obj(record.get("route")), _obj(record.get("cargo"))
+    kg = n.number(cargo.get("gross_weight_kg"))
+    gng = n.code(cargo.get("gng"), 8)
+    return [{
+        "waybill_no": n.text(record.get("waybill_no")),
+        "revision": n.integer(record.get("revision")),
+        "published_utc": n.instant(record.get("updated_at")),
+        "status": n.text(record.get("status")),
+        "equipment_kind": n.text(equipment.get("kind")),
+        "container_no": n.text(equipment.get("container_no")),
+        "iso_size_type": n.text(equipment.get("iso_size_type")),
+        "wagon_no": n.text(equipment.get("wagon_no")),
+        "origin_esr": n.text(route.get("origin_esr")),
+        "destination_esr": n.text(route.get("destination_esr")),
+        "exit_esr": n.text(route.get("exit_esr")),
+        "etsng_code": n.code(cargo.get("etsng"), 6),
+        "gng_code": gng,
+        "hs_code": gng[:6] if gng is not None and len(gng) >= 6 and gng[:6].isdigit() else None,
+        "cargo_description": n.text(cargo.get("description")),
+        "gross_weight_t": None if kg is None else kg / 1000.0,
+        "accepted_utc": n.instant(record.get("accepted_at")),
+        "train_no": n.text(record.get("train_no")),
+        "shipper_country": n.text(record.get("shipper_country")),
+        "consignee_country": n.text(record.get("consignee_country")),
+    }]
+
+
+def parse_train_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """One train of a KTZ schedule document → one row per stop; stop times are station-local wall clock.
+
+    `record` is `{"service_date", "published_at", "plan"}` as built by `fetch_train_schedules`. A plan
+    without stops gives one row without a stop, so that validation quarantines it instead of losing it.
+    """
+    plan = _obj(record.get("plan"))
+    service_date = _date(record.get("service_date"))
+    train_no = n.text(plan.get("train_no"))
+    head = {
+        "plan_id": f"{service_date.isoformat()}/{train_no}" if service_date and train_no else None,
+        "revision": 1,
+        "published_utc": n.instant(record.get("published_at")),
+        "service_date": service_date,
+        "train_no": train_no,
+        "service_code": n.text(plan.get("service_code")),
+        "origin_esr": n.text(plan.get("origin_esr")),
+        "destination_esr": n.text(plan.get("destination_esr")),
+    }
+    stops = plan.get("stops") if isinstance(plan.get("stops"), list) else []
+    rows = []
+    for stop in map(_obj, stops):
+        esr = n.text(stop.get("esr"))
+        zone_name = _zone_of(esr)  # an unknown station has no zone: its times stay None (esr_known reports it)
+        arrival = n.local_instant(stop.get("arr"), zone_name, n.ISO_WALL_TIME)
+        departure = n.local_instant(stop.get("dep"), zone_name, n.ISO_WALL_TIME)
+        rows.append({**head, "stop_seq": n.integer(stop.get("seq")), "esr": esr, "planned_arrival_utc": arrival,
+                     "planned_departure_utc": departure, "stop_dwell_hours": dwell_hours(arrival, departure)})
+    return rows or [{**head, "stop_seq": None, "esr": None, "planned_arrival_utc": None, "planned_departure_utc": None,
+                     "stop_dwell_hours": float("nan")}]
+
+
 OPERATIONS = Feed(
     operator=OPERATOR,
     feed="tracking",
@@ -77,9 +194,48 @@ OPERATIONS = Feed(
     id_column="op_id",
     key_columns=("op_id", "revision"),
     staging_table="staging.ktz_operation",
-    core_transforms=("core_fact_equipment_event.sql",),
     business_time_column="event_time_utc",
 )
 
-FEEDS = {"tracking": OPERATIONS}
+CONSIGNMENTS = Feed(
+    operator=OPERATOR,
+    feed="cargo",
+    endpoint="/api/v2/consignments",
+    fetch=KtzClient.fetch_consignments,
+    parse=parse_consignment,
+    columns={
+        "waybill_no": "string", "revision": "Int64", "published_utc": "datetime64[us]", "status": "string",
+        "equipment_kind": "string", "container_no": "string", "iso_size_type": "string", "wagon_no": "string",
+        "origin_esr": "string", "destination_esr": "string", "exit_esr": "string", "etsng_code": "string",
+        "gng_code": "string", "hs_code": "string", "cargo_description": "string", "gross_weight_t": "Float64",
+        "accepted_utc": "datetime64[us]", "train_no": "string", "shipper_country": "string",
+        "consignee_country": "string",
+    },
+    id_column="waybill_no",
+    key_columns=("waybill_no", "revision"),
+    staging_table="staging.ktz_consignment",
+    business_time_column="accepted_utc",
+)
+
+TRAIN_STOP_COLUMNS = {
+    "plan_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "service_date": "object",
+    "train_no": "string", "service_code": "string", "origin_esr": "string", "destination_esr": "string",
+    "stop_seq": "Int64", "esr": "string", "planned_arrival_utc": "datetime64[us]",
+    "planned_departure_utc": "datetime64[us]", "stop_dwell_hours": "Float64",
+}
+
+TRAIN_SCHEDULES = Feed(
+    operator=OPERATOR,
+    feed="schedule",
+    endpoint="/api/v2/train-schedules",
+    fetch=KtzClient.fetch_train_schedules,
+    parse=parse_train_plan,
+    columns=TRAIN_STOP_COLUMNS,
+    id_column="plan_id",
+    key_columns=("plan_id", "published_utc"),
+    staging_table="staging.ktz_train_stop",
+    row_key_columns=("stop_seq",),
+)
+
+FEEDS = {"tracking": OPERATIONS, "cargo": CONSIGNMENTS, "schedule": TRAIN_SCHEDULES}
 CLIENT = KtzClient

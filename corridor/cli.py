@@ -52,10 +52,15 @@ def sync(window_from, window_to, sources, feeds) -> None:
     if window_from is not None and window_to <= window_from:
         raise click.UsageError("--to must be after --from")
     selected = _selected_feeds([s.upper() for s in sources], [f.lower() for f in feeds])
-    from corridor.flows.sync import sync_flow
+    from corridor.flows.sync import run_sync, summary_lines
 
-    results = sync_flow(window_from, window_to, sorted({o for o, _ in selected}), sorted({f for _, f in selected}))
-    sys.exit(_print_results(results))
+    summary = run_sync(window_from, window_to, sorted({o for o, _ in selected}), sorted({f for _, f in selected}))
+    out, err = summary_lines(summary)
+    for line in out:
+        click.echo(line)
+    for line in err:
+        click.echo(line, err=True)
+    sys.exit(EXIT_FAILED if err else EXIT_OK)
 
 
 def _selected_feeds(sources: list[str], feeds: list[str]) -> list[tuple[str, str]]:
@@ -66,16 +71,6 @@ def _selected_feeds(sources: list[str], feeds: list[str]) -> list[tuple[str, str
         available = ", ".join(f"{o} {f}" for o, f in feed_registry())
         raise click.UsageError(f"no implemented feed matches the selection (implemented: {available})")
     return selected
-
-
-def _print_results(results: list[dict]) -> int:
-    click.echo(f"{'operator':<11} {'feed':<9} {'status':<10} {'received':>9} {'loaded':>9} {'quarantined':>11}")
-    for r in results:
-        click.echo(f"{r['operator']:<11} {r['feed']:<9} {r['status']:<10} {r['received']:>9} {r['loaded']:>9} {r['quarantined']:>11}")
-    failures = [r for r in results if r["status"] != "SUCCEEDED"]
-    for r in failures:
-        click.echo(f"corridor: {r['operator']} {r['feed']} failed: {r['error']}", err=True)
-    return EXIT_FAILED if failures else EXIT_OK
 
 
 @cli.command()

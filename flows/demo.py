@@ -11,7 +11,7 @@ from corridor.warehouse import Warehouse, sql_text
 
 def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, echo: Callable[[str], None]) -> int:
     """Returns the exit status: 0 when every feed loaded."""
-    from corridor.flows.sync import sync_flow
+    from corridor.flows.sync import run_sync, summary_lines
     from corridor.simulator import SimulatorConfig, run_embedded
 
     for stale in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal")):
@@ -24,13 +24,11 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
         for operator in ("ktz", "ady", "aktau", "baku"):
             os.environ[f"CORRIDOR_{operator.upper()}_URL"] = f"{base_url}/{operator}"
         echo(f"syncing everything published from {window_from:%Y-%m-%d} to {window_to:%Y-%m-%d} into {warehouse_path}")
-        results = sync_flow(window_from, window_to)
+        summary = run_sync(window_from, window_to)
     echo("")
-    echo(f"{'operator':<11} {'feed':<9} {'status':<10} {'received':>9} {'loaded':>9} {'quarantined':>11}")
-    for r in results:
-        echo(f"{r['operator']:<11} {r['feed']:<9} {r['status']:<10} {r['received']:>9} {r['loaded']:>9} {r['quarantined']:>11}")
-        if r["error"]:
-            echo(f"  error: {r['error']}")
+    out, err = summary_lines(summary)
+    for line in out + err:
+        echo(line)
     with Warehouse(warehouse_path, read_only=True) as warehouse:
         con = warehouse.cursor()
         echo("")
@@ -42,4 +40,4 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
             echo(f"  {operator:<11} {feed:<9} {reason:<28} {records:>6}")
     echo("")
     echo(f"query it: CORRIDOR_WAREHOUSE={warehouse_path} corridor query \"SELECT * FROM core.fact_equipment_event LIMIT 5\"")
-    return 0 if all(r["status"] == "SUCCEEDED" for r in results) else 1
+    return 1 if err else 0

@@ -13,12 +13,12 @@ import pandas as pd
 
 from corridor.config import Settings
 from corridor.connectors import OPERATOR_MODULES, CredentialsRefused, Feed, FeedError, HttpClient, Page, RawRecord, RetryPolicy, Window
-from corridor.warehouse import Warehouse
+from corridor.warehouse import Warehouse, core_transforms
 
 log = logging.getLogger(__name__)
 
 # Feeds validate concurrently but publish into core one at a time.
-_PUBLISH_LOCK = threading.Lock()
+PUBLISH_LOCK = threading.Lock()
 # One GX context serves the process; its validations are fast enough to run one at a time.
 _VALIDATE_LOCK = threading.Lock()
 MIN_RECORDS_FOR_SHARE_CHECK = 1000
@@ -285,8 +285,8 @@ def _write_quarantine(con, feed: Feed, load_id: str, records: pd.DataFrame, reas
 def _publish(warehouse: Warehouse, feed: Feed, load_id: str, window: Window, result: FeedResult,
              advance_watermark: bool) -> None:
     """Apply this load to core and mark it done, atomically."""
-    with _PUBLISH_LOCK, warehouse.transaction() as tx:
-        for transform in feed.core_transforms:
+    with PUBLISH_LOCK, warehouse.transaction() as tx:
+        for transform in core_transforms(feed.operator, feed.feed):
             warehouse.run_sql(tx, transform, {"load_id": load_id})
         tx.execute(
             "UPDATE meta.load SET status = 'SUCCEEDED', records_received = ?, records_loaded = ?,"

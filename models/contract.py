@@ -37,6 +37,7 @@ class DimLocation(SQLModel, table=True):
     latitude: float | None = col("double", "Latitude, degrees (approximate)")
     longitude: float | None = col("double", "Longitude, degrees (approximate)")
     aliases: list[str] | None = col("list", "Operators' synonyms of this location's code (e.g. AZALA for AZBAK)")
+    served_port_code: str | None = col("text", "For the rail station of a port: the port it serves")
 
 
 class DimOperator(SQLModel, table=True):

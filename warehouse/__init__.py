@@ -11,7 +11,29 @@ from typing import Any, Iterator
 
 import duckdb
 
-__all__ = ["Warehouse", "sql_text"]
+__all__ = ["Warehouse", "sql_text", "core_transforms", "DERIVED_TRANSFORMS"]
+
+# Rebuilt after every sync, in this order (each reads what the ones before it wrote).
+DERIVED_TRANSFORMS = (
+    "core_fact_train_stop_actuals.sql",
+    "marts_container_transit.sql",
+    "marts_corridor_volume_monthly.sql",
+    "marts_train_service_monthly.sql",
+    "marts_schedule_adherence_monthly.sql",
+    "marts_port_dwell_monthly.sql",
+    "marts_waybill_reconciliation.sql",
+)
+
+
+def core_transforms(operator: str, feed: str) -> tuple[str, ...]:
+    """The core transforms that publish one operator feed's staged load (each takes `$load_id`)."""
+    if feed == "tracking":
+        return ("core_fact_equipment_event.sql",)
+    if feed == "cargo":
+        return ("core_fact_consignment.sql",)
+    if operator in ("KTZ", "ADY"):
+        return ("core_fact_train_stop.sql",)
+    return ("core_fact_vessel_call_version.sql", "core_fact_vessel_call.sql")
 
 _PACKAGE = resources.files("corridor.warehouse")
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import duckdb
 import pytest
 
-from corridor.flows.sync import sync_flow
+from corridor.flows.sync import run_sync
 from corridor.simulator import defect_tags
 
 FROM, TO = datetime(2024, 2, 28), datetime(2024, 3, 2)
@@ -25,9 +25,9 @@ def synced(prefect_harness, sim_url, sim_config, tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setenv("CORRIDOR_KTZ_URL", f"{sim_url}/ktz")
     mp.setenv("CORRIDOR_WAREHOUSE", str(path))
-    first = sync_flow(FROM, TO, ["KTZ"], ["tracking"])
+    first = run_sync(FROM, TO, ["KTZ"], ["tracking"])["feeds"]
     counts_after_first = _counts(path)
-    second = sync_flow(FROM, TO, ["KTZ"], ["tracking"])
+    second = run_sync(FROM, TO, ["KTZ"], ["tracking"])["feeds"]
     mp.undo()
     return path, first, second, counts_after_first
 

@@ -1,0 +1,335 @@
+"""Port of Aktau: TOS JSON API, OAuth2 client credentials, numbered pages, UTC `Z` times."""
+from __future__ import annotations
+
+import json
+import math
+import time
+from datetime import datetime
+from typing import Any, Iterator
+
+from pydantic import SecretStr
+
+from corridor import checkdigits
+from corridor.config import Settings
+from corridor.connectors import normalize as n
+from corridor.connectors.base import Feed, Page, RawRecord, Window
+from corridor.connectors.http import CredentialsRefused, Fetched, FeedError, HttpClient
+from corridor.timeutil import format_instant
+
+OPERATOR = "AKTAU_PORT"
+PAGE_SIZE = 500
+# Refresh a token this long before the source says it expires (saves a 401 round trip per expiry).
+TOKEN_MARGIN_SECONDS = 30.0
+
+
+class AktauClient:
+    """Endpoints, OAuth2 token handling and page-number paging of the Aktau TOS API.
+
+    The access token lives only in memory (as a SecretStr) for reuse across requests: it is sent as a
+    header, never put in a URL, a log line, an exception or a raw record.
+    """
+
+    def __init__(self, settings: Settings, http: HttpClient):
+        self.base = settings.aktau_url.rstrip("/")
+        self._client_id = settings.aktau_client_id
+        self._client_secret = settings.aktau_client_secret
+        self.http = http
+        self._token: SecretStr | None = None
+        self._token_good_until = 0.0  # time.monotonic() deadline
+
+    # -- auth ------------------------------------------------------------------------------------
+
+    def _new_token(self) -> SecretStr:
+        fetched = self.http.request(
+            "POST", f"{self.base}/oauth/token",
+            data={"grant_type": "client_credentials", "client_id": self._client_id,
+                  "client_secret": self._client_secret.get_secret_value()},
+        )
+        try:
+            body = json.loads(fetched.content)
+            token = body["access_token"]
+            expires_in = float(body.get("expires_in") or 300)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # Never quote the body: it may hold a token.
+            raise FeedError(f"{self.http.label}: unexpected token response shape") from None
+        if not isinstance(token, str) or not token:
+            raise FeedError(f"{self.http.label}: the token response carries no access_token")
+        self._token = SecretStr(token)
+        self._token_good_until = time.monotonic() + max(0.0, expires_in - TOKEN_MARGIN_SECONDS)
+        return self._token
+
+    def _current_token(self) -> SecretStr:
+        if self._token is None or time.monotonic() >= self._token_good_until:
+            return self._new_token()
+        return self._token
+
+    def _get(self, path: str, params: dict[str, Any]) -> Fetched:
+        """GET with the bearer token; an expired token is renewed and the request repeated once."""
+        for attempt in (1, 2):
+            token = self._current_token()
+            fetched = self.http.request(
+                "GET", f"{self.base}{path}", params=params,
+                headers={"Authorization": f"Bearer {token.get_secret_value()}"},
+                ok_statuses=frozenset({200, 401}),
+            )
+            if fetched.status == 200:
+                return fetched
+            self._token = None
+            if attempt == 1 and _is_token_expired(fetched.content):
+                continue
+            break
+        raise CredentialsRefused(f"{self.http.label}: the source refused the credentials (HTTP 401)")
+
+    # -- paging ----------------------------------------------------------------------------------
+
+    def _pages(self, path: str, window: Window) -> Iterator[Page]:
+        for part in window.split(MOVES.max_window):
+            page, total_pages = 1, 1
+            while page <= total_pages:
+                params = {"from": format_instant(part.start), "to": format_instant(part.end),
+                          "page": page, "pageSize": PAGE_SIZE}
+                fetched = self._get(path, params)
+                try:
+                    body = json.loads(fetched.content)
+                    records = [RawRecord.from_json(item) for item in body["items"]]
+                    total_pages = int(body["totalPages"])
+                except (KeyError, TypeError, ValueError) as exc:
+                    raise FeedError(f"AKTAU_PORT {path}: unexpected response shape ({exc})") from None
+                yield Page(fetched, records)
+                page += 1
+
+    def fetch_moves(self, window: Window) -> Iterator[Page]:
+        yield from self._pages("/tos/v1/moves", window)
+
+    def fetch_vessel_calls(self, window: Window) -> Iterator[Page]:
+        yield from self._pages("/tos/v1/vessel-calls", window)
+
+    def fetch_manifests(self, window: Window) -> Iterator[Page]:
+        yield from self._pages("/tos/v1/manifests", window)
+
+
+def _is_token_expired(content: bytes) -> bool:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("error") == "token_expired"
+
+
+# -- private quirk helpers (candidates for connectors/normalize.py) ------------------------------------
+
+
+def _obj(value: Any) -> dict[str, Any]:
+    """A nested JSON object, or {} where the source sent null or something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> float | None:
+    """A finite number from a JSON number or numeric text (decimal point); anything else → None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        value = n.text(value)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    return number if math.isfinite(number) else None
+
+
+def _gross_weight_t(record: dict[str, Any]) -> float | None:
+    """Tonnes from either weight shape, decided by the field the record carries (never by date/header).
+
+    v1.1 `grossWeight {value, unit T|KG}`; v1.0 `grossWeightKg`. An unknown unit gives None.
+    """
+    shaped = record.get("grossWeight")
+    if isinstance(shaped, dict):
+        value = _number(shaped.get("value"))
+        unit = (n.text(shaped.get("unit")) or "").upper()
+        if value is None or unit not in ("T", "KG"):
+            return None
+        return value if unit == "T" else value / 1000.0
+    kg = _number(record.get("grossWeightKg"))
+    return None if kg is None else kg / 1000.0
+
+
+def _imo(value: Any) -> str | None:
+    """IMO as 7 digits; the trimmed raw text where it can't be normalised (the check-digit rule fails it)."""
+    return checkdigits.normalize_imo(value) or n.text(value)
+
+
+def _laden(full_empty: Any) -> bool | None:
+    return {"F": True, "E": False}.get((n.text(full_empty) or "").upper())
+
+
+def _hs_code(value: Any) -> str | None:
+    """HS code as text; a JSON number that lost its leading zero is left-padded (90111 → "090111")."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return str(value).zfill(6) if value >= 0 else str(value)
+    return n.text(value)
+
+
+def _equipment(record: dict[str, Any]) -> dict[str, Any]:
+    """Equipment columns: a container's number, or a wagon's (`wagonNo`, else the equipment number of a WAGON)."""
+    equipment = _obj(record.get("equipment"))
+    kind = n.text(equipment.get("type"))
+    number = n.text(equipment.get("number"))
+    kind_upper = (kind or "").upper()
+    wagon = n.text(record.get("wagonNo"))
+    if wagon is None and kind_upper == "WAGON":
+        wagon = number
+    return {
+        "equipment_kind": kind,
+        "equipment_no": number,
+        "container_no": number if kind_upper == "CONTAINER" else None,
+        "wagon_no": wagon,
+        "iso_size_type": n.text(equipment.get("isoType")),
+        "is_laden": _laden(equipment.get("fullEmpty")),
+    }
+
+
+def _hours(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return (later - earlier).total_seconds() / 3600.0
+
+
+# -- parsers ---------------------------------------------------------------------------------------
+
+
+def parse_move(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """An Aktau move → its typed staging row (no revision at the source: 1)."""
+    carrier = _obj(record.get("carrier"))
+    mode = n.text(carrier.get("mode"))
+    ref = n.text(carrier.get("ref"))
+    mode_upper = (mode or "").upper()
+    return [{
+        "move_id": n.text(record.get("moveId")),
+        "revision": 1,
+        "published_utc": n.instant(record.get("recordedAt")),
+        "move_type": n.text(record.get("moveType")),
+        "event_time_utc": n.instant(record.get("moveTime")),
+        **_equipment(record),
+        "carrier_mode": mode,
+        "carrier_ref": ref,
+        "train_no": ref if mode_upper == "RAIL" else None,
+        "vessel_imo": _imo(ref) if mode_upper == "VESSEL" else None,
+        "call_id": n.text(record.get("callId")),
+        "gross_weight_t": _gross_weight_t(record),
+    }]
+
+
+def parse_vessel_call(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """An Aktau vessel call version → its typed staging row, with the two derived hour columns."""
+    vessel = _obj(record.get("vessel"))
+    published = n.instant(record.get("updatedAt"))
+    eta, etd = n.instant(record.get("eta")), n.instant(record.get("etd"))
+    ata, atd = n.instant(record.get("ata")), n.instant(record.get("atd"))
+    actual = [t for t in (ata, atd) if t is not None]
+    return [{
+        "call_id": n.text(record.get("callId")),
+        "revision": 1,
+        "published_utc": published,
+        "vessel_name": n.text(vessel.get("name")),
+        "vessel_imo": _imo(vessel.get("imo")),
+        "voyage_in": n.text(record.get("voyageIn")),
+        "voyage_out": n.text(record.get("voyageOut")),
+        "berth": n.text(record.get("berth")),
+        "eta_utc": eta,
+        "etb_utc": n.instant(record.get("etb")),
+        "etd_utc": etd,
+        "ata_utc": ata,
+        "atd_utc": atd,
+        "status": n.text(record.get("status")),
+        "next_port": n.text(record.get("nextPort")),
+        "etd_minus_eta_hours": _hours(etd, eta),
+        "actual_lateness_hours": _hours(max(actual), published) if actual else None,
+    }]
+
+
+def parse_manifest_line(record: dict[str, Any]) -> list[dict[str, Any]]:
+    """An Aktau manifest line → its typed staging row (HS code as 6-digit text)."""
+    return [{
+        "line_id": n.text(record.get("manifestLineId")),
+        "revision": 1,
+        "published_utc": n.instant(record.get("updatedAt")),
+        "call_id": n.text(record.get("callId")),
+        "bill_of_lading": n.text(record.get("billOfLading")),
+        "waybill_no": n.text(record.get("waybillNo")),
+        **_equipment(record),
+        "hs_code": _hs_code(record.get("hsCode")),
+        "cargo_description": n.text(record.get("description")),
+        "gross_weight_t": _gross_weight_t(record),
+        "port_of_loading": n.text(record.get("portOfLoading")),
+        "port_of_discharge": n.text(record.get("portOfDischarge")),
+    }]
+
+
+_EQUIPMENT_COLUMNS = {
+    "equipment_kind": "string", "equipment_no": "string", "container_no": "string", "wagon_no": "string",
+    "iso_size_type": "string", "is_laden": "boolean",
+}
+
+MOVES = Feed(
+    operator=OPERATOR,
+    feed="tracking",
+    endpoint="/tos/v1/moves",
+    fetch=AktauClient.fetch_moves,
+    parse=parse_move,
+    columns={
+        "move_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "move_type": "string",
+        "event_time_utc": "datetime64[us]", **_EQUIPMENT_COLUMNS, "carrier_mode": "string",
+        "carrier_ref": "string", "train_no": "string", "vessel_imo": "string", "call_id": "string",
+        "gross_weight_t": "Float64",
+    },
+    id_column="move_id",
+    key_columns=("move_id", "published_utc"),
+    staging_table="staging.aktau_move",
+    business_time_column="event_time_utc",
+)
+
+VESSEL_CALLS = Feed(
+    operator=OPERATOR,
+    feed="schedule",
+    endpoint="/tos/v1/vessel-calls",
+    fetch=AktauClient.fetch_vessel_calls,
+    parse=parse_vessel_call,
+    columns={
+        "call_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "vessel_name": "string",
+        "vessel_imo": "string", "voyage_in": "string", "voyage_out": "string", "berth": "string",
+        "eta_utc": "datetime64[us]", "etb_utc": "datetime64[us]", "etd_utc": "datetime64[us]",
+        "ata_utc": "datetime64[us]", "atd_utc": "datetime64[us]", "status": "string", "next_port": "string",
+        "etd_minus_eta_hours": "Float64", "actual_lateness_hours": "Float64",
+    },
+    id_column="call_id",
+    key_columns=("call_id", "published_utc"),
+    staging_table="staging.aktau_vessel_call",
+)
+
+MANIFESTS = Feed(
+    operator=OPERATOR,
+    feed="cargo",
+    endpoint="/tos/v1/manifests",
+    fetch=AktauClient.fetch_manifests,
+    parse=parse_manifest_line,
+    columns={
+        "line_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "call_id": "string",
+        "bill_of_lading": "string", "waybill_no": "string", **_EQUIPMENT_COLUMNS, "hs_code": "string",
+        "cargo_description": "string", "gross_weight_t": "Float64", "port_of_loading": "string",
+        "port_of_discharge": "string",
+    },
+    id_column="line_id",
+    key_columns=("line_id", "published_utc"),
+    staging_table="staging.aktau_manifest_line",
+)
+
+FEEDS = {"tracking": MOVES, "schedule": VESSEL_CALLS, "cargo": MANIFESTS}
+CLIENT = AktauClient

@@ -1,0 +1,343 @@
+"""Port of Baku: namespaced XML documents, HTTP Basic, one local (Asia/Baku) date per request, in parts."""
+from __future__ import annotations
+
+import copy as copy_module
+import math
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterator
+
+import defusedxml
+import defusedxml.ElementTree as DET
+
+from corridor import checkdigits, reference
+from corridor.config import Settings
+from corridor.connectors import normalize as n
+from corridor.connectors.base import Feed, Page, RawRecord, Window
+from corridor.connectors.http import FeedError, HttpClient
+from corridor.timeutil import local_to_utc, parse_instant, utc_to_local
+
+OPERATOR = "BAKU_PORT"
+NS = "urn:bistp:terminal:1"
+PORT = "AZBAK"
+# A part that can't be read (part 1 refused) is followed by parts 2, 3, … until a 400; this bounds that walk.
+MAX_BLIND_PARTS = 10_000
+
+_LOCAL_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?$")
+
+
+def _q(tag: str) -> str:
+    return f"{{{NS}}}{tag}"
+
+
+def port_zone() -> str:
+    """The Port of Baku's IANA zone, from reference data (Asia/Baku)."""
+    return reference.location_by_unlocode()[PORT].timezone
+
+
+def local_dates(window: Window, zone_name: str) -> list[date]:
+    """The local dates covering a UTC window: local date of `start` … local date of `end` minus one second."""
+    first = utc_to_local(window.start, zone_name).date()
+    last = utc_to_local(window.end - timedelta(seconds=1), zone_name).date()
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+class BakuClient:
+    """Endpoints, HTTP Basic auth and date/part paging of the Port of Baku EDI documents."""
+
+    def __init__(self, settings: Settings, http: HttpClient):
+        self.base = settings.baku_url.rstrip("/")
+        self._user = settings.baku_user
+        self._password = settings.baku_password
+        self.http = http
+
+    def _documents(self, endpoint: str, element: str, published: Callable[[ET.Element], Any],
+                   window: Window) -> Iterator[Page]:
+        """Every part of every local date covering `window`; records kept when published in the window."""
+        zone_name = port_zone()
+        for day in local_dates(window, zone_name):
+            # A record whose publication time can't be read is kept in the window holding its date's start,
+            # so it is loaded (and quarantined) once, not dropped.
+            day_start = local_to_utc(datetime(day.year, day.month, day.day), zone_name)
+            default_in_window = window.start <= day_start < window.end
+            parts: int | None = None
+            part = 1
+            while parts is None or part <= parts:
+                fetched = self.http.request(
+                    "GET", f"{self.base}/edi/v1/{endpoint}", params={"date": day.isoformat(), "part": part},
+                    auth=(self._user, self._password.get_secret_value()), ok_statuses=frozenset({200, 400}),
+                )
+                if fetched.status == 400:
+                    if parts is None and part > 1:
+                        break  # past the last part of a document whose part count could not be read
+                    raise FeedError(f"{self.http.label}: HTTP 400 for {fetched.url} date={day} part={part}: "
+                                    f"{fetched.content[:200].decode('utf-8', 'replace')}")
+                refused_id = f"{endpoint}/{day.isoformat()}/part{part}"
+                root, refused = read_document(fetched.content)
+                if root is None:
+                    text = fetched.content.decode("utf-8", errors="replace")
+                    yield Page(fetched, [RawRecord(text, None, refused=refused, refused_id=refused_id)])
+                else:
+                    if parts is None:
+                        parts = _parts(root)
+                    records = []
+                    for item in root.findall(_q(element)):
+                        instant = published(item)
+                        if (window.start <= instant < window.end) if instant is not None else default_in_window:
+                            records.append(RawRecord(element_text(item), item))
+                    yield Page(fetched, records)
+                part += 1
+                if part > MAX_BLIND_PARTS:
+                    raise FeedError(f"{self.http.label}: no end of parts for {endpoint} {day}")
+
+    def fetch_terminal_events(self, window: Window) -> Iterator[Page]:
+        yield from self._documents("terminal-events", "Event", lambda e: n.instant(e.get("recorded")), window)
+
+    def fetch_berth_schedule(self, window: Window) -> Iterator[Page]:
+        yield from self._documents("berth-schedule", "Call", lambda e: n.instant(e.get("updated")), window)
+
+    def fetch_declarations(self, window: Window) -> Iterator[Page]:
+        yield from self._documents("cargo-declarations", "Declaration", lambda e: n.instant(e.get("recorded")), window)
+
+
+def read_document(content: bytes) -> tuple[ET.Element | None, str | None]:
+    """Parse a part safely: (root, None), or (None, the refusal rule) for a DOCTYPE/entities or broken XML."""
+    try:
+        return DET.fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True), None
+    except defusedxml.DefusedXmlException:
+        return None, "xml_doctype"
+    except (ET.ParseError, ValueError):
+        return None, "xml_not_well_formed"
+
+
+def _parts(root: ET.Element) -> int | None:
+    """The root's `parts="K"`; None where it can't be read (then parts are walked until a 400)."""
+    value = n.integer(root.get("parts"))
+    return value if value is not None and value >= 1 else None
+
+
+def element_text(element: ET.Element) -> str:
+    """The element's serialized XML, with the source's namespace as the default one (`<Event xmlns="…" id=…>`)."""
+    copy = copy_module.deepcopy(element)
+    prefix = f"{{{NS}}}"
+    for item in copy.iter():
+        if isinstance(item.tag, str) and item.tag.startswith(prefix):
+            item.tag = item.tag[len(prefix):]
+    attributes = dict(copy.attrib)
+    copy.attrib.clear()
+    copy.attrib.update({"xmlns": NS, **attributes})
+    copy.tail = None
+    return ET.tostring(copy, encoding="unicode")
+
+
+# -- private quirk helpers (candidates for connectors/normalize.py) ------------------------------------
+
+
+def _element(value: ET.Element | str | bytes) -> ET.Element:
+    """Parsers take the element (from the client) or its XML text (tests, replay from raw)."""
+    if isinstance(value, ET.Element):
+        return value
+    return DET.fromstring(value, forbid_dtd=True)
+
+
+def _child(element: ET.Element, tag: str) -> ET.Element | None:
+    return element.find(_q(tag))
+
+
+def _child_text(element: ET.Element, tag: str) -> str | None:
+    child = _child(element, tag)
+    return None if child is None else n.text(child.text)
+
+
+def _attr(element: ET.Element | None, name: str) -> str | None:
+    return None if element is None else n.text(element.get(name))
+
+
+def _local_instant(value: Any, zone_name: str) -> datetime | None:
+    """A local date-time without offset (`2024-03-01T07:50:00`) → naive UTC; an offset, if given, is honoured.
+
+    Anything that is not a valid date-time (a date alone, `31.02.2024`, `2024-02-30T10:00`) → None.
+    """
+    value = n.text(value)
+    if value is None or not _LOCAL_DATE_TIME.match(value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is not None:
+        return parse_instant(value)
+    return local_to_utc(parsed, zone_name)
+
+
+def _weight_t(element: ET.Element | None) -> float | None:
+    """`<Weight unit="KG|TNE">` (decimal point) → tonnes; absent, unreadable or an unknown unit → None."""
+    if element is None:
+        return None
+    value = n.text(element.text)
+    unit = (_attr(element, "unit") or "").upper()
+    if value is None or unit not in ("KG", "TNE"):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    return number / 1000.0 if unit == "KG" else number
+
+
+def _imo(value: Any) -> str | None:
+    """IMO as 7 digits; the trimmed raw text where it can't be normalised (the check-digit rule fails it)."""
+    return checkdigits.normalize_imo(value) or n.text(value)
+
+
+def _hours(later: datetime | None, earlier: datetime | None) -> float | None:
+    if later is None or earlier is None:
+        return None
+    return (later - earlier).total_seconds() / 3600.0
+
+
+def _equipment(element: ET.Element, transport: ET.Element | None = None, with_iso: bool = False) -> dict[str, Any]:
+    """Equipment columns; a wagon's number is the equipment's for a WAGON, else the transport's `wagon`."""
+    equipment = _child(element, "Equipment")
+    kind = _attr(equipment, "kind")
+    number = _attr(equipment, "number")
+    kind_upper = (kind or "").upper()
+    return {
+        "equipment_kind": kind,
+        "equipment_no": number,
+        "container_no": number if kind_upper == "CONTAINER" else None,
+        "wagon_no": number if kind_upper == "WAGON" else _attr(transport, "wagon"),
+        **({"iso_size_type": _attr(equipment, "iso")} if with_iso else {}),
+        "is_laden": n.boolean(_attr(equipment, "full")),
+    }
+
+
+# -- parsers ---------------------------------------------------------------------------------------
+
+
+def parse_terminal_event(record: ET.Element | str) -> list[dict[str, Any]]:
+    """A Baku `<Event>` → its typed staging row (`<Time>` is Baku local time)."""
+    event = _element(record)
+    transport = _child(event, "Transport")
+    mode = _attr(transport, "mode")
+    return [{
+        "event_id": n.text(event.get("id")),
+        "revision": n.integer(event.get("rev")),
+        "published_utc": n.instant(event.get("recorded")),
+        "event_type_code": _child_text(event, "Type"),
+        "event_time_utc": _local_instant(_child_text(event, "Time"), port_zone()),
+        **_equipment(event, transport, with_iso=True),
+        "transport_mode": mode,
+        "vessel_imo": _imo(_attr(transport, "imo")),
+        "voyage_no": _attr(transport, "voyage"),
+        "train_no": _attr(transport, "train"),
+        "truck_plate": _attr(transport, "plate"),
+        "gross_weight_t": _weight_t(_child(event, "Weight")),
+        "facility": _child_text(event, "Facility"),
+    }]
+
+
+def parse_berth_call(record: ET.Element | str) -> list[dict[str, Any]]:
+    """A Baku `<Call>` version → its typed staging row (times Baku local; no revision at the source: 1)."""
+    call = _element(record)
+    zone_name = port_zone()
+    vessel = _child(call, "Vessel")
+    published = n.instant(call.get("updated"))
+    times = {tag: _local_instant(_child_text(call, tag), zone_name) for tag in ("ETA", "ETB", "ETD", "ATA", "ATD")}
+    actual = [t for t in (times["ATA"], times["ATD"]) if t is not None]
+    return [{
+        "call_id": n.text(call.get("id")),
+        "revision": 1,
+        "published_utc": published,
+        "status": n.text(call.get("status")),
+        "vessel_imo": _imo(_attr(vessel, "imo")),
+        "vessel_name": _attr(vessel, "name"),
+        "voyage_no": _child_text(call, "Voyage"),
+        "prev_port": _child_text(call, "PrevPort"),
+        "eta_utc": times["ETA"],
+        "etb_utc": times["ETB"],
+        "etd_utc": times["ETD"],
+        "ata_utc": times["ATA"],
+        "atd_utc": times["ATD"],
+        "etd_minus_eta_hours": _hours(times["ETD"], times["ETA"]),
+        "actual_lateness_hours": _hours(max(actual), published) if actual else None,
+    }]
+
+
+def parse_declaration(record: ET.Element | str) -> list[dict[str, Any]]:
+    """A Baku `<Declaration>` → its typed staging row (HS code as received, trimmed)."""
+    declaration = _element(record)
+    return [{
+        "declaration_id": n.text(declaration.get("id")),
+        "revision": n.integer(declaration.get("rev")),
+        "published_utc": n.instant(declaration.get("recorded")),
+        "call_id": _child_text(declaration, "CallRef"),
+        "waybill_no": _child_text(declaration, "WaybillNo"),
+        **_equipment(declaration),
+        "hs_code": _child_text(declaration, "HS"),
+        "cargo_description": _child_text(declaration, "Description"),
+        "gross_weight_t": _weight_t(_child(declaration, "Weight")),
+        "origin_port": _attr(_child(declaration, "Origin"), "unlocode"),
+        "destination_port": _attr(_child(declaration, "Destination"), "unlocode"),
+    }]
+
+
+TERMINAL_EVENTS = Feed(
+    operator=OPERATOR,
+    feed="tracking",
+    endpoint="/edi/v1/terminal-events",
+    fetch=BakuClient.fetch_terminal_events,
+    parse=parse_terminal_event,
+    columns={
+        "event_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "event_type_code": "string",
+        "event_time_utc": "datetime64[us]", "equipment_kind": "string", "equipment_no": "string",
+        "container_no": "string", "wagon_no": "string", "iso_size_type": "string", "is_laden": "boolean",
+        "transport_mode": "string", "vessel_imo": "string", "voyage_no": "string", "train_no": "string",
+        "truck_plate": "string", "gross_weight_t": "Float64", "facility": "string",
+    },
+    id_column="event_id",
+    key_columns=("event_id", "revision"),
+    staging_table="staging.baku_terminal_event",
+    business_time_column="event_time_utc",
+)
+
+BERTH_SCHEDULE = Feed(
+    operator=OPERATOR,
+    feed="schedule",
+    endpoint="/edi/v1/berth-schedule",
+    fetch=BakuClient.fetch_berth_schedule,
+    parse=parse_berth_call,
+    columns={
+        "call_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "status": "string",
+        "vessel_imo": "string", "vessel_name": "string", "voyage_no": "string", "prev_port": "string",
+        "eta_utc": "datetime64[us]", "etb_utc": "datetime64[us]", "etd_utc": "datetime64[us]",
+        "ata_utc": "datetime64[us]", "atd_utc": "datetime64[us]", "etd_minus_eta_hours": "Float64",
+        "actual_lateness_hours": "Float64",
+    },
+    id_column="call_id",
+    key_columns=("call_id", "published_utc"),
+    staging_table="staging.baku_vessel_call",
+)
+
+DECLARATIONS = Feed(
+    operator=OPERATOR,
+    feed="cargo",
+    endpoint="/edi/v1/cargo-declarations",
+    fetch=BakuClient.fetch_declarations,
+    parse=parse_declaration,
+    columns={
+        "declaration_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "call_id": "string",
+        "waybill_no": "string", "equipment_kind": "string", "equipment_no": "string", "container_no": "string",
+        "wagon_no": "string", "is_laden": "boolean", "hs_code": "string", "cargo_description": "string",
+        "gross_weight_t": "Float64", "origin_port": "string", "destination_port": "string",
+    },
+    id_column="declaration_id",
+    key_columns=("declaration_id", "revision"),
+    staging_table="staging.baku_declaration",
+)
+
+FEEDS = {"tracking": TERMINAL_EVENTS, "schedule": BERTH_SCHEDULE, "cargo": DECLARATIONS}
+CLIENT = BakuClient

@@ -1,0 +1,60 @@
+"""`validate` on the aktau_port_cargo suite (Aktau manifest lines): each rule catches its defect, clean rows pass."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from port_staging import staging_frame
+
+from corridor.connectors.aktau import MANIFESTS
+from corridor.expectations import suite_names, validate
+from corridor.expectations.suites import read_suite
+
+SUITE = "aktau_port_cargo"
+RULES = {"line_id_present", "revision_present", "published_utc_present", "weight_in_range", "port_known", "revision_consistent"}
+CLEAN = {
+    "line_id": "AKX-M-000981", "revision": 1, "published_utc": pd.Timestamp("2024-03-02 09:30"), "call_id": "AKX-2024-0312",
+    "bill_of_lading": "AKXBAK240312-017", "waybill_no": "24KZ0012345", "equipment_kind": "WAGON", "equipment_no": "51234565",
+    "container_no": None, "wagon_no": "51234565", "iso_size_type": None, "is_laden": True, "hs_code": "100199",
+    "cargo_description": "Wheat", "gross_weight_t": 64.25, "port_of_loading": "KZAAU", "port_of_discharge": "AZBAK",
+    "revision_conflict": False,
+}
+
+CASES: dict[str, tuple[dict, list[str]]] = {
+    "clean": ({}, []),
+    "clean_container_no_waybill": ({"equipment_kind": "CONTAINER", "equipment_no": "CSQU3054383", "container_no": "CSQU3054383",
+                                    "wagon_no": None, "iso_size_type": "45G1", "waybill_no": None}, []),
+    "clean_padded_hs_code": ({"hs_code": "090111"}, []),
+    "clean_alias_AZALA": ({"port_of_discharge": "AZALA"}, []),
+    "clean_without_weight": ({"gross_weight_t": None}, []),
+    "line_id_missing": ({"line_id": None}, ["line_id_present"]),
+    "revision_missing": ({"revision": None}, ["revision_present"]),
+    "published_missing": ({"published_utc": None}, ["published_utc_present"]),
+    "negative_weight": ({"gross_weight_t": -64.25}, ["weight_in_range"]),
+    "discharge_port_unknown": ({"port_of_discharge": "AZXXX"}, ["port_known"]),
+    "loading_port_unknown": ({"port_of_loading": "RUAST"}, ["port_known"]),
+    "loading_port_missing": ({"port_of_loading": None}, ["port_known"]),
+    "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
+    "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
+}
+ROW_OF = {label: 7 * i for i, label in enumerate(CASES)}
+
+
+@pytest.fixture(scope="module")
+def outcome(gx_context):
+    return validate(staging_frame(MANIFESTS, CLEAN, {ROW_OF[k]: o for k, (o, _) in CASES.items()}), SUITE)
+
+
+def test_suite_is_listed_and_carries_exactly_the_rules():
+    assert SUITE in suite_names() and MANIFESTS.suite == SUITE
+    assert {e["meta"]["rule"] for e in read_suite(SUITE)["expectations"]} == RULES
+    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
+
+
+@pytest.mark.parametrize("label", CASES)
+def test_each_row_fails_exactly_its_rules(outcome, label):
+    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
+
+
+def test_split_is_exact(outcome):
+    failing = {ROW_OF[k] for k, (_, rules) in CASES.items() if rules}
+    assert set(outcome.reasons) == failing

@@ -1,0 +1,47 @@
+-- Purpose: trains run per service and month, their containers and the containers' median transit.
+-- Grain: UTC month of the train's departure from its origin × service_code.
+DELETE FROM marts.train_service_monthly;
+
+INSERT INTO marts.train_service_monthly
+WITH trains AS (
+    SELECT operator_code, train_no, service_date, service_code, location_code AS origin_location_code,
+           actual_departure_utc AS departed_utc
+    FROM core.fact_train_stop
+    WHERE stop_seq = 1 AND actual_departure_utc IS NOT NULL
+),
+loads AS (
+    -- The containers that left the origin on that train (within a day of its departure).
+    SELECT t.operator_code, t.train_no, t.service_date, t.service_code, t.departed_utc, e.container_no
+    FROM trains AS t
+    JOIN core.fact_equipment_event AS e
+      ON e.operator_code = t.operator_code AND e.train_no = t.train_no AND e.location_code = t.origin_location_code
+     AND e.event_type = 'DEPARTED' AND e.container_no IS NOT NULL
+     AND abs(epoch(e.event_time_utc) - epoch(t.departed_utc)) <= 86400
+),
+per_month AS (
+    SELECT
+        date_trunc('month', t.departed_utc)::DATE AS month,
+        t.service_code,
+        count(DISTINCT (t.operator_code, t.train_no, t.service_date))::BIGINT AS trains
+    FROM trains AS t
+    GROUP BY ALL
+),
+containers AS (
+    SELECT
+        date_trunc('month', l.departed_utc)::DATE AS month,
+        l.service_code,
+        count(DISTINCT l.container_no)::BIGINT AS containers,
+        median(c.transit_days)::DOUBLE AS median_transit_days
+    FROM loads AS l
+    LEFT JOIN marts.container_transit AS c
+      ON c.container_no = l.container_no AND c.train_no = l.train_no
+     AND abs(epoch(c.departed_utc) - epoch(l.departed_utc)) <= 86400 AND c.arrived_utc IS NOT NULL
+    GROUP BY ALL
+)
+SELECT
+    p.month, p.service_code, p.trains,
+    coalesce(c.containers, 0)::BIGINT AS containers,
+    (coalesce(c.containers, 0) / p.trains)::DOUBLE AS containers_per_train,
+    c.median_transit_days
+FROM per_month AS p
+LEFT JOIN containers AS c USING (month, service_code);

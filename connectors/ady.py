@@ -11,19 +11,13 @@ from corridor.connectors import normalize as n
 from corridor.connectors.base import Feed, Page, RawRecord, Window
 from corridor.connectors.http import Fetched, FeedError, HttpClient
 from corridor.connectors.ktz import OPERATIONS as KTZ_OPERATIONS
-from corridor.connectors.ktz import TRAIN_STOP_COLUMNS, dwell_hours, service_dates
-from corridor.timeutil import format_instant, utc_to_local
+from corridor.connectors.ktz import NAN, SCHEDULE_HORIZON, TRAIN_STOP_COLUMNS
+from corridor.timeutil import format_instant
 
 OPERATOR = "ADY"
 ZONE = "Asia/Baku"  # every ADY time, whatever the station (feeds.md)
 # At most 31 local dates a request: a UTC span under 30 days never covers more than 31 Baku dates.
 MAX_WINDOW = timedelta(days=30)
-ONE_SECOND = timedelta(seconds=1)
-
-
-def local_dates(window: Window) -> tuple[date, date]:
-    """The Baku local dates covering a UTC window: (local date of start, local date of end minus one second)."""
-    return utc_to_local(window.start, ZONE).date(), utc_to_local(window.end - ONE_SECOND, ZONE).date()
 
 
 def read_csv(content: bytes) -> list[dict[str, str]]:
@@ -72,7 +66,8 @@ class AdyClient:
         it being lost. The last row of a page reappearing on the next is left to the exact-repeat collapse.
         """
         for part in window.split(MAX_WINDOW):
-            first, last = local_dates(part)
+            dates = part.local_dates(ZONE)
+            first, last = dates[0], dates[-1]
             params: dict[str, Any] = {"date_from": f"{first:%d.%m.%Y}", "date_to": f"{last:%d.%m.%Y}"}
             page = 1
             while True:
@@ -92,7 +87,7 @@ class AdyClient:
 
     def fetch_timetable(self, window: Window) -> Iterator[Page]:
         """One file per service date; each train's rows are one record, with the date and the fetch time."""
-        for service_date in service_dates(window):
+        for service_date in window.service_dates(SCHEDULE_HORIZON):
             fetched, rows = self._get("/export/v1/timetable.csv", {"date": f"{service_date:%d.%m.%Y}"})
             trains: dict[str | None, list[dict[str, str]]] = {}
             for row in rows:
@@ -173,7 +168,7 @@ def parse_timetable_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
         arrival, departure = _baku(row.get("plan_gelis")), _baku(row.get("plan_gedis"))
         stops.append({"stop_seq": n.integer(row.get("sira")), "esr": n.text(row.get("stansiya")),
                       "planned_arrival_utc": arrival, "planned_departure_utc": departure,
-                      "stop_dwell_hours": dwell_hours(arrival, departure)})
+                      "stop_dwell_hours": n.hours(departure, arrival, missing=NAN)})
     ordered = [stop for _, stop in sorted(enumerate(stops), key=_seq_order)]
     head = {
         "plan_id": f"{day.isoformat()}/{train_no}" if day and train_no else None,

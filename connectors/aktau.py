@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import json
-import math
 import time
-from datetime import datetime
 from typing import Any, Iterator
 
 from pydantic import SecretStr
 
-from corridor import checkdigits
 from corridor.config import Settings
 from corridor.connectors import normalize as n
 from corridor.connectors.base import Feed, Page, RawRecord, Window
@@ -116,29 +113,7 @@ def _is_token_expired(content: bytes) -> bool:
     return isinstance(body, dict) and body.get("error") == "token_expired"
 
 
-# -- private quirk helpers (candidates for connectors/normalize.py) ------------------------------------
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    """A nested JSON object, or {} where the source sent null or something else."""
-    return value if isinstance(value, dict) else {}
-
-
-def _number(value: Any) -> float | None:
-    """A finite number from a JSON number or numeric text (decimal point); anything else → None."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        number = float(value)
-    else:
-        value = n.text(value)
-        if value is None:
-            return None
-        try:
-            number = float(value)
-        except ValueError:
-            return None
-    return number if math.isfinite(number) else None
+# -- private quirk helpers ---------------------------------------------------------------------------
 
 
 def _gross_weight_t(record: dict[str, Any]) -> float | None:
@@ -148,38 +123,22 @@ def _gross_weight_t(record: dict[str, Any]) -> float | None:
     """
     shaped = record.get("grossWeight")
     if isinstance(shaped, dict):
-        value = _number(shaped.get("value"))
+        value = n.number(shaped.get("value"))
         unit = (n.text(shaped.get("unit")) or "").upper()
         if value is None or unit not in ("T", "KG"):
             return None
         return value if unit == "T" else value / 1000.0
-    kg = _number(record.get("grossWeightKg"))
+    kg = n.number(record.get("grossWeightKg"))
     return None if kg is None else kg / 1000.0
-
-
-def _imo(value: Any) -> str | None:
-    """IMO as 7 digits; the trimmed raw text where it can't be normalised (the check-digit rule fails it)."""
-    return checkdigits.normalize_imo(value) or n.text(value)
 
 
 def _laden(full_empty: Any) -> bool | None:
     return {"F": True, "E": False}.get((n.text(full_empty) or "").upper())
 
 
-def _hs_code(value: Any) -> str | None:
-    """HS code as text; a JSON number that lost its leading zero is left-padded (90111 → "090111")."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return str(value).zfill(6) if value >= 0 else str(value)
-    return n.text(value)
-
-
 def _equipment(record: dict[str, Any]) -> dict[str, Any]:
     """Equipment columns: a container's number, or a wagon's (`wagonNo`, else the equipment number of a WAGON)."""
-    equipment = _obj(record.get("equipment"))
+    equipment = n.obj(record.get("equipment"))
     kind = n.text(equipment.get("type"))
     number = n.text(equipment.get("number"))
     kind_upper = (kind or "").upper()
@@ -196,18 +155,12 @@ def _equipment(record: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _hours(later: datetime | None, earlier: datetime | None) -> float | None:
-    if later is None or earlier is None:
-        return None
-    return (later - earlier).total_seconds() / 3600.0
-
-
 # -- parsers ---------------------------------------------------------------------------------------
 
 
 def parse_move(record: dict[str, Any]) -> list[dict[str, Any]]:
     """An Aktau move → its typed staging row (no revision at the source: 1)."""
-    carrier = _obj(record.get("carrier"))
+    carrier = n.obj(record.get("carrier"))
     mode = n.text(carrier.get("mode"))
     ref = n.text(carrier.get("ref"))
     mode_upper = (mode or "").upper()
@@ -221,7 +174,7 @@ def parse_move(record: dict[str, Any]) -> list[dict[str, Any]]:
         "carrier_mode": mode,
         "carrier_ref": ref,
         "train_no": ref if mode_upper == "RAIL" else None,
-        "vessel_imo": _imo(ref) if mode_upper == "VESSEL" else None,
+        "vessel_imo": n.imo(ref) if mode_upper == "VESSEL" else None,
         "call_id": n.text(record.get("callId")),
         "gross_weight_t": _gross_weight_t(record),
     }]
@@ -229,7 +182,7 @@ def parse_move(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def parse_vessel_call(record: dict[str, Any]) -> list[dict[str, Any]]:
     """An Aktau vessel call version → its typed staging row, with the two derived hour columns."""
-    vessel = _obj(record.get("vessel"))
+    vessel = n.obj(record.get("vessel"))
     published = n.instant(record.get("updatedAt"))
     eta, etd = n.instant(record.get("eta")), n.instant(record.get("etd"))
     ata, atd = n.instant(record.get("ata")), n.instant(record.get("atd"))
@@ -239,7 +192,7 @@ def parse_vessel_call(record: dict[str, Any]) -> list[dict[str, Any]]:
         "revision": 1,
         "published_utc": published,
         "vessel_name": n.text(vessel.get("name")),
-        "vessel_imo": _imo(vessel.get("imo")),
+        "vessel_imo": n.imo(vessel.get("imo")),
         "voyage_in": n.text(record.get("voyageIn")),
         "voyage_out": n.text(record.get("voyageOut")),
         "berth": n.text(record.get("berth")),
@@ -250,8 +203,8 @@ def parse_vessel_call(record: dict[str, Any]) -> list[dict[str, Any]]:
         "atd_utc": atd,
         "status": n.text(record.get("status")),
         "next_port": n.text(record.get("nextPort")),
-        "etd_minus_eta_hours": _hours(etd, eta),
-        "actual_lateness_hours": _hours(max(actual), published) if actual else None,
+        "etd_minus_eta_hours": n.hours(etd, eta),
+        "actual_lateness_hours": n.hours(max(actual), published) if actual else None,
     }]
 
 
@@ -265,7 +218,7 @@ def parse_manifest_line(record: dict[str, Any]) -> list[dict[str, Any]]:
         "bill_of_lading": n.text(record.get("billOfLading")),
         "waybill_no": n.text(record.get("waybillNo")),
         **_equipment(record),
-        "hs_code": _hs_code(record.get("hsCode")),
+        "hs_code": n.code(record.get("hsCode"), 6),
         "cargo_description": n.text(record.get("description")),
         "gross_weight_t": _gross_weight_t(record),
         "port_of_loading": n.text(record.get("portOfLoading")),

@@ -2,29 +2,25 @@
 from __future__ import annotations
 
 import copy as copy_module
-import math
-import re
 import xml.etree.ElementTree as ET
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any, Callable, Iterator
 
 import defusedxml
 import defusedxml.ElementTree as DET
 
-from corridor import checkdigits, reference
+from corridor import reference
 from corridor.config import Settings
 from corridor.connectors import normalize as n
 from corridor.connectors.base import Feed, Page, RawRecord, Window
 from corridor.connectors.http import FeedError, HttpClient
-from corridor.timeutil import local_to_utc, parse_instant, utc_to_local
+from corridor.timeutil import local_to_utc
 
 OPERATOR = "BAKU_PORT"
 NS = "urn:bistp:terminal:1"
 PORT = "AZBAK"
 # A part that can't be read (part 1 refused) is followed by parts 2, 3, … until a 400; this bounds that walk.
 MAX_BLIND_PARTS = 10_000
-
-_LOCAL_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?$")
 
 
 def _q(tag: str) -> str:
@@ -34,13 +30,6 @@ def _q(tag: str) -> str:
 def port_zone() -> str:
     """The Port of Baku's IANA zone, from reference data (Asia/Baku)."""
     return reference.location_by_unlocode()[PORT].timezone
-
-
-def local_dates(window: Window, zone_name: str) -> list[date]:
-    """The local dates covering a UTC window: local date of `start` … local date of `end` minus one second."""
-    first = utc_to_local(window.start, zone_name).date()
-    last = utc_to_local(window.end - timedelta(seconds=1), zone_name).date()
-    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 class BakuClient:
@@ -56,7 +45,7 @@ class BakuClient:
                    window: Window) -> Iterator[Page]:
         """Every part of every local date covering `window`; records kept when published in the window."""
         zone_name = port_zone()
-        for day in local_dates(window, zone_name):
+        for day in window.local_dates(zone_name):
             # A record whose publication time can't be read is kept in the window holding its date's start,
             # so it is loaded (and quarantined) once, not dropped.
             day_start = local_to_utc(datetime(day.year, day.month, day.day), zone_name)
@@ -131,7 +120,7 @@ def element_text(element: ET.Element) -> str:
     return ET.tostring(copy, encoding="unicode")
 
 
-# -- private quirk helpers (candidates for connectors/normalize.py) ------------------------------------
+# -- private XML helpers -------------------------------------------------------------------------------
 
 
 def _element(value: ET.Element | str | bytes) -> ET.Element:
@@ -154,49 +143,15 @@ def _attr(element: ET.Element | None, name: str) -> str | None:
     return None if element is None else n.text(element.get(name))
 
 
-def _local_instant(value: Any, zone_name: str) -> datetime | None:
-    """A local date-time without offset (`2024-03-01T07:50:00`) → naive UTC; an offset, if given, is honoured.
-
-    Anything that is not a valid date-time (a date alone, `31.02.2024`, `2024-02-30T10:00`) → None.
-    """
-    value = n.text(value)
-    if value is None or not _LOCAL_DATE_TIME.match(value):
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is not None:
-        return parse_instant(value)
-    return local_to_utc(parsed, zone_name)
-
-
 def _weight_t(element: ET.Element | None) -> float | None:
     """`<Weight unit="KG|TNE">` (decimal point) → tonnes; absent, unreadable or an unknown unit → None."""
     if element is None:
         return None
-    value = n.text(element.text)
+    number = n.number(element.text)
     unit = (_attr(element, "unit") or "").upper()
-    if value is None or unit not in ("KG", "TNE"):
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
+    if number is None or unit not in ("KG", "TNE"):
         return None
     return number / 1000.0 if unit == "KG" else number
-
-
-def _imo(value: Any) -> str | None:
-    """IMO as 7 digits; the trimmed raw text where it can't be normalised (the check-digit rule fails it)."""
-    return checkdigits.normalize_imo(value) or n.text(value)
-
-
-def _hours(later: datetime | None, earlier: datetime | None) -> float | None:
-    if later is None or earlier is None:
-        return None
-    return (later - earlier).total_seconds() / 3600.0
 
 
 def _equipment(element: ET.Element, transport: ET.Element | None = None, with_iso: bool = False) -> dict[str, Any]:
@@ -228,10 +183,10 @@ def parse_terminal_event(record: ET.Element | str) -> list[dict[str, Any]]:
         "revision": n.integer(event.get("rev")),
         "published_utc": n.instant(event.get("recorded")),
         "event_type_code": _child_text(event, "Type"),
-        "event_time_utc": _local_instant(_child_text(event, "Time"), port_zone()),
+        "event_time_utc": n.local_instant(_child_text(event, "Time"), port_zone(), n.ISO_T_TIME),
         **_equipment(event, transport, with_iso=True),
         "transport_mode": mode,
-        "vessel_imo": _imo(_attr(transport, "imo")),
+        "vessel_imo": n.imo(_attr(transport, "imo")),
         "voyage_no": _attr(transport, "voyage"),
         "train_no": _attr(transport, "train"),
         "truck_plate": _attr(transport, "plate"),
@@ -246,14 +201,14 @@ def parse_berth_call(record: ET.Element | str) -> list[dict[str, Any]]:
     zone_name = port_zone()
     vessel = _child(call, "Vessel")
     published = n.instant(call.get("updated"))
-    times = {tag: _local_instant(_child_text(call, tag), zone_name) for tag in ("ETA", "ETB", "ETD", "ATA", "ATD")}
+    times = {tag: n.local_instant(_child_text(call, tag), zone_name, n.ISO_T_TIME) for tag in ("ETA", "ETB", "ETD", "ATA", "ATD")}
     actual = [t for t in (times["ATA"], times["ATD"]) if t is not None]
     return [{
         "call_id": n.text(call.get("id")),
         "revision": 1,
         "published_utc": published,
         "status": n.text(call.get("status")),
-        "vessel_imo": _imo(_attr(vessel, "imo")),
+        "vessel_imo": n.imo(_attr(vessel, "imo")),
         "vessel_name": _attr(vessel, "name"),
         "voyage_no": _child_text(call, "Voyage"),
         "prev_port": _child_text(call, "PrevPort"),
@@ -262,8 +217,8 @@ def parse_berth_call(record: ET.Element | str) -> list[dict[str, Any]]:
         "etd_utc": times["ETD"],
         "ata_utc": times["ATA"],
         "atd_utc": times["ATD"],
-        "etd_minus_eta_hours": _hours(times["ETD"], times["ETA"]),
-        "actual_lateness_hours": _hours(max(actual), published) if actual else None,
+        "etd_minus_eta_hours": n.hours(times["ETD"], times["ETA"]),
+        "actual_lateness_hours": n.hours(max(actual), published) if actual else None,
     }]
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Callable, Iterator
 
 from corridor.connectors.http import Fetched
+from corridor.timeutil import utc_to_local
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,17 @@ class Window:
             end = min(start + max_span, self.end)
             yield Window(start, end)
             start = end
+
+    def service_dates(self, horizon: timedelta) -> list[date]:
+        """Service dates a schedule window selects: every date in `[start.date(), end.date() + horizon)`."""
+        first, stop = self.start.date(), self.end.date() + horizon
+        return [first + timedelta(days=i) for i in range((stop - first).days)]
+
+    def local_dates(self, zone_name: str) -> list[date]:
+        """The local dates at `zone_name` covering this window: local date of `start` … of `end` minus one second."""
+        first = utc_to_local(self.start, zone_name).date()
+        last = utc_to_local(self.end - timedelta(seconds=1), zone_name).date()
+        return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
 @dataclass

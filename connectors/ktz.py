@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any, Iterator
 
 from corridor.config import Settings
@@ -16,6 +16,7 @@ OPERATOR = "KTZ"
 PAGE_LIMIT = 1000
 # Train schedules are selected by service date: every date in [window start, window end + 14 days).
 SCHEDULE_HORIZON = timedelta(days=14)
+NAN = float("nan")  # a stop without both times has no dwell: NaN, not None
 
 
 class KtzClient:
@@ -56,7 +57,7 @@ class KtzClient:
     def fetch_train_schedules(self, window: Window) -> Iterator[Page]:
         """One document per service date; each train plan becomes one record carrying the envelope facts."""
         path = "/api/v2/train-schedules"
-        for service_date in service_dates(window):
+        for service_date in window.service_dates(SCHEDULE_HORIZON):
             fetched = self.http.request("GET", f"{self.base}{path}", params={"service_date": service_date.isoformat()},
                                         headers=self._auth)
             try:
@@ -72,16 +73,6 @@ class KtzClient:
             yield Page(fetched, records)
 
 
-def service_dates(window: Window, horizon: timedelta = SCHEDULE_HORIZON) -> list[date]:
-    """Service dates a schedule window selects: every date in `[start.date(), end.date() + horizon)`."""
-    first, stop = window.start.date(), window.end.date() + horizon
-    return [first + timedelta(days=i) for i in range((stop - first).days)]
-
-
-def _obj(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
 def _zone_of(esr: str | None) -> str | None:
     location = location_by_esr().get(esr) if esr else None
     return location.timezone if location else None
@@ -93,13 +84,6 @@ def _date(value: Any) -> date | None:
         return date.fromisoformat(value) if value is not None else None
     except ValueError:
         return None
-
-
-def dwell_hours(arrival: datetime | None, departure: datetime | None) -> float:
-    """Departure − arrival in hours; NaN where either is missing."""
-    if arrival is None or departure is None:
-        return float("nan")
-    return (departure - arrival).total_seconds() / 3600.0
 
 
 def parse_operation(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -121,7 +105,7 @@ def parse_operation(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def parse_consignment(record: dict[str, Any]) -> list[dict[str, Any]]:
     """A KTZ consignment → its typed staging row (kg → t, HS = first six digits of GNG)."""
-    equipment, route, cargo = _obj(record.get("equipment")), _obj(record.get("route")), _obj(record.get("cargo"))
+    equipment, route, cargo = n.obj(record.get("equipment")), n.obj(record.get("route")), n.obj(record.get("cargo"))
     kg = n.number(cargo.get("gross_weight_kg"))
     gng = n.code(cargo.get("gng"), 8)
     return [{
@@ -154,7 +138,7 @@ def parse_train_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
     `record` is `{"service_date", "published_at", "plan"}` as built by `fetch_train_schedules`. A plan
     without stops gives one row without a stop, so that validation quarantines it instead of losing it.
     """
-    plan = _obj(record.get("plan"))
+    plan = n.obj(record.get("plan"))
     service_date = _date(record.get("service_date"))
     train_no = n.text(plan.get("train_no"))
     head = {
@@ -169,15 +153,15 @@ def parse_train_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
     }
     stops = plan.get("stops") if isinstance(plan.get("stops"), list) else []
     rows = []
-    for stop in map(_obj, stops):
+    for stop in map(n.obj, stops):
         esr = n.text(stop.get("esr"))
         zone_name = _zone_of(esr)  # an unknown station has no zone: its times stay None (esr_known reports it)
         arrival = n.local_instant(stop.get("arr"), zone_name, n.ISO_WALL_TIME)
         departure = n.local_instant(stop.get("dep"), zone_name, n.ISO_WALL_TIME)
         rows.append({**head, "stop_seq": n.integer(stop.get("seq")), "esr": esr, "planned_arrival_utc": arrival,
-                     "planned_departure_utc": departure, "stop_dwell_hours": dwell_hours(arrival, departure)})
+                     "planned_departure_utc": departure, "stop_dwell_hours": n.hours(departure, arrival, missing=NAN)})
     return rows or [{**head, "stop_seq": None, "esr": None, "planned_arrival_utc": None, "planned_departure_utc": None,
-                     "stop_dwell_hours": float("nan")}]
+                     "stop_dwell_hours": NAN}]
 
 
 OPERATIONS = Feed(

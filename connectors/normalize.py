@@ -1,9 +1,12 @@
 """Quirk normalisation shared by all parsers: trimmed text, `-`/empty as none, tolerant numbers."""
 from __future__ import annotations
 
-from datetime import datetime
+import math
+import re
+from datetime import datetime, timezone
 from typing import Any
 
+from corridor import checkdigits
 from corridor.timeutil import local_to_utc, parse_instant
 
 
@@ -46,16 +49,16 @@ def boolean(value: Any) -> bool | None:
 
 
 def number(value: Any) -> float | None:
-    """A JSON number, or text with a decimal point → float; anything unreadable → None."""
+    """A finite float from a JSON number or decimal-point text; unreadable, NaN or infinite → None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if value == value else None
-    value = text(value)
-    try:
-        return float(value) if value is not None else None
-    except ValueError:
-        return None
+    if not isinstance(value, (int, float)):
+        value = text(value)
+        try:
+            value = float(value) if value is not None else None
+        except ValueError:
+            return None
+    return float(value) if value is not None and math.isfinite(value) else None
 
 
 def decimal_comma(value: Any) -> float | None:
@@ -67,21 +70,54 @@ def decimal_comma(value: Any) -> float | None:
 
 
 def code(value: Any, width: int) -> str | None:
-    """A numeric code as text: a JSON number that lost its leading zeros is left-padded to `width`."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    """A numeric code as text: a JSON number that lost its leading zeros (`90111`, `90111.0`) is left-padded to `width`."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
         return str(value).zfill(width) if value >= 0 else str(value)
     return text(value)
 
 
+def obj(value: Any) -> dict[str, Any]:
+    """A nested JSON object, or {} where the source sent null or something else."""
+    return value if isinstance(value, dict) else {}
+
+
+def imo(value: Any) -> str | None:
+    """IMO as 7 digits; the trimmed raw text where it can't be normalised (the check-digit rule fails it)."""
+    return checkdigits.normalize_imo(value) or text(value)
+
+
+def hours(later: datetime | None, earlier: datetime | None, missing: float | None = None) -> float | None:
+    """`later − earlier` in hours; `missing` (None, or NaN where a caller wants it) where either is missing."""
+    if later is None or earlier is None:
+        return missing
+    return (later - earlier).total_seconds() / 3600.0
+
+
 DMY_TIME = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M")  # ADY: `DD.MM.YYYY HH:MM[:SS]`
 ISO_WALL_TIME = ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S")  # KTZ timetables: `YYYY-MM-DD HH:MM`
+# Port of Baku: ISO `YYYY-MM-DDTHH:MM[:SS[.ffffff]]`, read by `datetime.fromisoformat`; an offset, if given, is honoured.
+ISO_T_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)?$")
+
+Formats = tuple[str, ...] | re.Pattern[str]
 
 
-def wall_time(value: Any, formats: tuple[str, ...] = DMY_TIME) -> datetime | None:
-    """A local wall-clock time without offset in one of `formats` → naive local datetime, else None."""
+def wall_time(value: Any, formats: Formats = DMY_TIME) -> datetime | None:
+    """A local wall-clock time in one of `formats` (strptime formats, or `ISO_T_TIME`) → naive local datetime, else None.
+
+    Only `ISO_T_TIME` admits an offset; such a time comes back aware.
+    """
     value = text(value)
     if value is None:
         return None
+    if isinstance(formats, re.Pattern):
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")) if formats.match(value) else None
+        except ValueError:
+            return None
     for fmt in formats:
         try:
             return datetime.strptime(value, fmt)
@@ -90,11 +126,13 @@ def wall_time(value: Any, formats: tuple[str, ...] = DMY_TIME) -> datetime | Non
     return None
 
 
-def local_instant(value: Any, zone_name: str | None, formats: tuple[str, ...] = DMY_TIME) -> datetime | None:
+def local_instant(value: Any, zone_name: str | None, formats: Formats = DMY_TIME) -> datetime | None:
     """Local wall-clock text at a place → naive UTC (a repeated hour: its first occurrence); unreadable → None."""
     local = wall_time(value, formats)
     if local is None or not zone_name:
         return None
+    if local.tzinfo is not None:  # an offset the source gave (ISO_T_TIME only)
+        return local.astimezone(timezone.utc).replace(tzinfo=None)
     try:
         return local_to_utc(local, zone_name)
     except (KeyError, ValueError, OSError):  # an unknown zone name

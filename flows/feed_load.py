@@ -182,29 +182,22 @@ def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], frame: pd.DataFr
             "fetched_utc": [p.fetched.fetched_utc for p in pages],
         }
     )
+    # Each raw record's id and revision as parsed (a refused document carries its own name).
     first_rows = frame.drop_duplicates("_record").set_index("_record")
-    record_rows = []
-    for page_id, page in zip(page_ids, pages):
-        for index, record in enumerate(page.records):
-            record_rows.append((page_id, index, record))
-    ids = [
-        r.refused_id if r.refused else first_rows.at[n, feed.id_column] if n in first_rows.index else None
-        for n, (_, _, r) in enumerate(record_rows)
-    ]
-    revisions = [
-        None if r.refused or n not in first_rows.index else first_rows.at[n, "revision"]
-        for n, (_, _, r) in enumerate(record_rows)
-    ]
+    records = [record for page in pages for record in page.records]
+    numbers = pd.RangeIndex(len(records))
+    ids = first_rows[feed.id_column].reindex(numbers).astype("string")
+    refused = pd.Series([r.refused_id for r in records], dtype="string")
     raw_rows = pd.DataFrame(
         {
             "load_id": load_id,
-            "page_id": [p for p, _, _ in record_rows],
-            "record_index": [i for _, i, _ in record_rows],
+            "page_id": [page_id for page_id, page in zip(page_ids, pages) for _ in page.records],
+            "record_index": [index for page in pages for index in range(len(page.records))],
             "operator_code": feed.operator,
             "feed": feed.feed,
-            "source_record_id": pd.array(ids, dtype="string"),
-            "source_revision": pd.array(revisions, dtype="Int64"),
-            "record": [r.text for _, _, r in record_rows],
+            "source_record_id": refused.fillna(ids),
+            "source_revision": first_rows["revision"].reindex(numbers).astype("Int64"),
+            "record": [r.text for r in records],
         }
     )
     con.register("page_rows", page_rows)

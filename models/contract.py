@@ -92,6 +92,7 @@ class FactConsignment(SQLModel, table=True):
     reported_by: list[str] | None = col("list", "Operators with a loaded cargo record for this waybill, sorted")
     crosses_caspian: bool | None = col("bool", "True when a port cargo line names the waybill or its route touches a port station")
     load_id: str = col("text", "The load that last wrote this row", required=True)
+    train_no: str | None = col("text", "Train the consignment was accepted onto, where the railway says")
 
 
 class FactVesselCall(SQLModel, table=True):

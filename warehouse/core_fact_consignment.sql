@@ -46,7 +46,8 @@ USING (
             k.origin_esr AS ktz_origin, a.origin_esr AS ady_origin,
             k.destination_esr AS ktz_destination, a.destination_esr AS ady_destination,
             k.accepted_utc AS ktz_accepted, a.accepted_utc AS ady_accepted,
-            k.exit_esr AS ktz_exit, a.entry_esr AS ady_entry
+            k.exit_esr AS ktz_exit, a.entry_esr AS ady_entry,
+            k.train_no AS ktz_train, a.train_no AS ady_train
         FROM touched AS w
         LEFT JOIN ktz AS k USING (waybill_no)
         LEFT JOIN ady AS a USING (waybill_no)
@@ -81,6 +82,7 @@ USING (
             CASE WHEN m.primary_source = 'KTZ' THEN m.ktz_origin ELSE m.ady_origin END AS origin_esr,
             CASE WHEN m.primary_source = 'KTZ' THEN m.ktz_destination ELSE m.ady_destination END AS destination_esr,
             CASE WHEN m.primary_source = 'KTZ' THEN m.ktz_accepted ELSE m.ady_accepted END AS accepted_utc,
+            CASE WHEN m.primary_source = 'KTZ' THEN m.ktz_train ELSE m.ady_train END AS train_no,
             list_sort(list_filter(
                 ['KTZ', 'ADY', 'AKTAU_PORT', 'BAKU_PORT'],
                 op -> (op = 'KTZ' AND m.has_ktz) OR (op = 'ADY' AND m.has_ady)
@@ -115,7 +117,8 @@ USING (
         CASE WHEN substr(s.waybill_no, 3, 2) = 'KZ' THEN 'WESTBOUND' ELSE 'EASTBOUND' END AS direction,
         s.reported_by,
         s.crosses_caspian,
-        $load_id AS load_id
+        $load_id AS load_id,
+        s.train_no
     FROM shaped AS s
     LEFT JOIN core.dim_location AS o ON o.esr_code = s.origin_esr
     LEFT JOIN core.dim_location AS d ON d.esr_code = s.destination_esr
@@ -124,10 +127,10 @@ ON t.waybill_no = s.waybill_no
 WHEN MATCHED AND (
     t.status, t.equipment_kind, t.container_no, t.iso_size_type, t.wagon_no, t.teu, t.gross_weight_t, t.etsng_code,
     t.hs_code, t.origin_location_code, t.destination_location_code, t.accepted_utc, t.direction, t.reported_by,
-    t.crosses_caspian
+    t.crosses_caspian, t.train_no
 ) IS DISTINCT FROM (
     s.status, s.equipment_kind, s.container_no, s.iso_size_type, s.wagon_no, s.teu, s.gross_weight_t, s.etsng_code,
     s.hs_code, s.origin_location_code, s.destination_location_code, s.accepted_utc, s.direction, s.reported_by,
-    s.crosses_caspian
+    s.crosses_caspian, s.train_no
 ) THEN UPDATE SET *
 WHEN NOT MATCHED THEN INSERT *;

@@ -4,19 +4,30 @@ DELETE FROM marts.train_service_monthly;
 
 INSERT INTO marts.train_service_monthly
 WITH trains AS (
-    SELECT operator_code, train_no, service_date, service_code, location_code AS origin_location_code,
-           actual_departure_utc AS departed_utc
-    FROM core.fact_train_stop
-    WHERE stop_seq = 1 AND actual_departure_utc IS NOT NULL
+    -- A plan that starts at a port's rail station continues a journey begun by sea (the ADY leg of
+    -- XIAN-BAKU from Alat): it is a leg of the service, not a train departing the service's origin.
+    SELECT s.operator_code, s.train_no, s.service_date, s.service_code, s.location_code AS origin_location_code,
+           s.actual_departure_utc AS departed_utc
+    FROM core.fact_train_stop AS s
+    JOIN core.dim_location AS l ON l.location_code = s.location_code
+    WHERE s.stop_seq = 1 AND s.actual_departure_utc IS NOT NULL AND l.served_port_code IS NULL
 ),
 loads AS (
-    -- The containers that left the origin on that train (within a day of its departure).
+    -- The containers on a train: those departing its origin on it (within a day of its departure), and
+    -- those whose consignment was accepted onto it there, so that one defective record loses none.
     SELECT t.operator_code, t.train_no, t.service_date, t.service_code, t.departed_utc, e.container_no
     FROM trains AS t
     JOIN core.fact_equipment_event AS e
       ON e.operator_code = t.operator_code AND e.train_no = t.train_no AND e.location_code = t.origin_location_code
      AND e.event_type = 'DEPARTED' AND e.container_no IS NOT NULL
      AND abs(epoch(e.event_time_utc) - epoch(t.departed_utc)) <= 86400
+    UNION
+    SELECT t.operator_code, t.train_no, t.service_date, t.service_code, t.departed_utc, c.container_no
+    FROM trains AS t
+    JOIN core.fact_consignment AS c
+      ON c.train_no = t.train_no AND c.origin_location_code = t.origin_location_code AND c.container_no IS NOT NULL
+     AND c.accepted_utc BETWEEN t.departed_utc - INTERVAL 7 DAY AND t.departed_utc
+     AND c.status <> 'CANCELLED'
 ),
 per_month AS (
     SELECT

@@ -7,7 +7,7 @@ import pytest
 
 from corridor.config import Settings
 from corridor.connectors.ady import (
-    FEEDS, OPERATIONS, SHIPMENTS, TIMETABLE, AdyClient, local_dates, parse_operation, parse_shipment,
+    FEEDS, OPERATIONS, SHIPMENTS, TIMETABLE, ZONE, AdyClient, parse_operation, parse_shipment,
     parse_timetable_plan, read_csv,
 )
 from corridor.connectors.base import Window
@@ -111,7 +111,8 @@ def test_timetable_plan_defects_parse_to_none():
     (datetime(2024, 3, 1), datetime(2024, 3, 2), ("01.03.2024", "02.03.2024")),  # 04:00 local → 04:00 local
 ])
 def test_window_maps_to_baku_local_dates(start, end, expected):
-    first, last = local_dates(Window(start, end))
+    dates = Window(start, end).local_dates(ZONE)
+    first, last = dates[0], dates[-1]
     assert (f"{first:%d.%m.%Y}", f"{last:%d.%m.%Y}") == expected
 
 

@@ -7,7 +7,7 @@ import pytest
 from corridor.config import Settings
 from corridor.connectors import FeedError, HttpClient, Window
 from corridor.connectors.baku import (
-    BERTH_SCHEDULE, DECLARATIONS, FEEDS, TERMINAL_EVENTS, BakuClient, local_dates, parse_berth_call,
+    BERTH_SCHEDULE, DECLARATIONS, FEEDS, TERMINAL_EVENTS, BakuClient, parse_berth_call,
     parse_declaration, parse_terminal_event, read_document,
 )
 from corridor.connectors.http import Fetched
@@ -145,7 +145,7 @@ def test_feed_definitions():
     ],
 )
 def test_a_utc_window_maps_to_baku_dates(start, end, dates):
-    assert local_dates(Window(start, end), "Asia/Baku") == dates
+    assert Window(start, end).local_dates("Asia/Baku") == dates
 
 
 # -- the client against a scripted HTTP boundary ---------------------------------------------------

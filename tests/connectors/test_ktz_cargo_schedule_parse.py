@@ -9,7 +9,7 @@ from corridor.config import Settings
 from corridor.connectors.base import Window
 from corridor.connectors.http import Fetched
 from corridor.connectors.ktz import (
-    CONSIGNMENTS, FEEDS, TRAIN_SCHEDULES, KtzClient, parse_consignment, parse_train_plan, service_dates,
+    CONSIGNMENTS, FEEDS, SCHEDULE_HORIZON, TRAIN_SCHEDULES, KtzClient, parse_consignment, parse_train_plan,
 )
 
 CONSIGNMENT = {
@@ -102,9 +102,9 @@ def test_plan_without_stops_or_train_still_gives_a_row_to_quarantine():
 
 
 def test_schedule_window_goes_by_service_date():
-    dates = service_dates(Window(datetime(2024, 3, 1), datetime(2024, 3, 8)))
+    dates = Window(datetime(2024, 3, 1), datetime(2024, 3, 8)).service_dates(SCHEDULE_HORIZON)
     assert dates[0] == date(2024, 3, 1) and dates[-1] == date(2024, 3, 21) and len(dates) == 21
-    assert service_dates(Window(datetime(2024, 3, 1, 5), datetime(2024, 3, 1, 6)))[-1] == date(2024, 3, 14)
+    assert Window(datetime(2024, 3, 1, 5), datetime(2024, 3, 1, 6)).service_dates(SCHEDULE_HORIZON)[-1] == date(2024, 3, 14)
 
 
 class _FakeHttp:

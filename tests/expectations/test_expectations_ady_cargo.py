@@ -2,13 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
+from staging import NOT_TIME, suite_tests
 
 from corridor.connectors.ady import SHIPMENTS
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
 
-DTYPES = {"_row": "int64", **SHIPMENTS.columns, "event_lateness_hours": "float64", "revision_conflict": "boolean"}
 CLEAN = {
     "waybill_no": "24KZ0012345", "revision": 2, "published_utc": pd.Timestamp("2024-03-01 06:15:30"),
     "container_no": "CSQU3054383", "iso_size_type": "45G1", "wagon_no": "51234565", "origin_esr": "990014",
@@ -20,7 +17,6 @@ WAGON = {"container_no": None, "iso_size_type": None}
 RULES = {"waybill_no_present", "revision_present", "published_utc_present", "accepted_utc_present", "weight_present",
          "weight_in_range", "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published",
          "size_type_known", "revision_consistent"}
-NOT_TIME = {"event_lateness_hours": float("nan")}
 
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean_container": ({}, []),
@@ -47,30 +43,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
 }
-ROW_OF = {label: 3 + 17 * i for i, label in enumerate(CASES)}
-
-
-def frame(rows: dict[int, dict]) -> pd.DataFrame:
-    records = [{"_row": row, **CLEAN, **overrides} for row, overrides in rows.items()]
-    return pd.DataFrame(records, columns=list(DTYPES)).astype(DTYPES)
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(frame({ROW_OF[label]: overrides for label, (overrides, _) in CASES.items()}), "ady_cargo")
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert "ady_cargo" in suite_names()
-    assert {e["meta"]["rule"] for e in read_suite("ady_cargo")["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[label] for label, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing and outcome.quarantined == len(failing)
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(SHIPMENTS, CLEAN, CASES, RULES))

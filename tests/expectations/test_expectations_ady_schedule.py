@@ -4,13 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
+from staging import suite_tests
 
 from corridor.connectors.ady import TIMETABLE
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
 
-DTYPES = {"_row": "int64", **TIMETABLE.columns, "revision_conflict": "boolean"}
 CLEAN = {
     "plan_id": "2024-03-02/5701", "revision": 1, "published_utc": pd.Timestamp("2024-03-01 12:00"),
     "service_date": dt.date(2024, 3, 2), "train_no": "5701", "service_code": "XIAN-BAKU", "origin_esr": "552508",
@@ -32,30 +29,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "departure_before_arrival": ({"stop_dwell_hours": -0.5}, ["departure_not_before_arrival"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
 }
-ROW_OF = {label: 40 + 9 * i for i, label in enumerate(CASES)}
-
-
-def frame(rows: dict[int, dict]) -> pd.DataFrame:
-    records = [{"_row": row, **CLEAN, **overrides} for row, overrides in rows.items()]
-    return pd.DataFrame(records, columns=list(DTYPES)).astype(DTYPES)
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(frame({ROW_OF[label]: overrides for label, (overrides, _) in CASES.items()}), "ady_schedule")
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert "ady_schedule" in suite_names()
-    assert {e["meta"]["rule"] for e in read_suite("ady_schedule")["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[label] for label, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing and outcome.quarantined == len(failing)
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(TIMETABLE, CLEAN, CASES, RULES))

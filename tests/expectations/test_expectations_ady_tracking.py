@@ -1,16 +1,13 @@
 """`validate` on the ady_tracking suite: ADY operation codes, the other rules as ktz_tracking."""
 from __future__ import annotations
 
-import pytest
-from ktz_staging import ktz_frame
+from staging import CLEAN_OPERATION, NOT_TIME, suite_tests
 
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
+from corridor.connectors.ady import OPERATIONS
 
-ADY = {"op_id": "500001234503", "op_code": "GLS", "esr": "552508", "train_no": "5701"}
+CLEAN = {**CLEAN_OPERATION, "op_id": "500001234503", "op_code": "GLS", "esr": "552508", "train_no": "5701"}
 RULES = {"op_id_present", "revision_present", "published_utc_present", "event_time_present", "op_code_known",
          "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent"}
-NOT_TIME = {"event_lateness_hours": float("nan")}
 CASES: dict[str, tuple[dict, list[str]]] = {
     **{f"clean_{code}": ({"op_code": code}, []) for code in ("QBL", "GDS", "GLS", "QBS", "SRH", "BOS", "YUK", "TSL", "LMT")},
     "clean_empty_wagon": ({"container_no": None, "waybill_no": None, "is_laden": False}, []),
@@ -28,25 +25,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "event_after_published": ({"event_lateness_hours": 1.5}, ["event_not_after_published"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
 }
-ROW_OF = {label: 7 * i + 1 for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(ktz_frame({ROW_OF[label]: {**ADY, **o} for label, (o, _) in CASES.items()}), "ady_tracking")
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert "ady_tracking" in suite_names()
-    assert {e["meta"]["rule"] for e in read_suite("ady_tracking")["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[label] for label, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing and outcome.quarantined == len(failing)
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(OPERATIONS, CLEAN, CASES, RULES))

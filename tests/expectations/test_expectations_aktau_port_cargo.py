@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from port_staging import staging_frame
+from staging import suite_tests
 
 from corridor.connectors.aktau import MANIFESTS
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
 
-SUITE = "aktau_port_cargo"
 RULES = {"line_id_present", "revision_present", "published_utc_present", "weight_in_range", "port_known", "revision_consistent"}
 CLEAN = {
     "line_id": "AKX-M-000981", "revision": 1, "published_utc": pd.Timestamp("2024-03-02 09:30"), "call_id": "AKX-2024-0312",
@@ -36,25 +32,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
 }
-ROW_OF = {label: 7 * i for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(staging_frame(MANIFESTS, CLEAN, {ROW_OF[k]: o for k, (o, _) in CASES.items()}), SUITE)
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert SUITE in suite_names() and MANIFESTS.suite == SUITE
-    assert {e["meta"]["rule"] for e in read_suite(SUITE)["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[k] for k, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(MANIFESTS, CLEAN, CASES, RULES))

@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from port_staging import staging_frame
+from staging import NOT_TIME, staging_frame, suite_tests
 
 from corridor.connectors.aktau import MOVES
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
+from corridor.expectations import validate
 
 SUITE = "aktau_port_tracking"
 RULES = {
@@ -22,7 +20,6 @@ CLEAN = {
     "is_laden": True, "carrier_mode": "RAIL", "carrier_ref": "8701", "train_no": "8701", "vessel_imo": None,
     "call_id": None, "gross_weight_t": 24.5, "event_lateness_hours": -0.12, "revision_conflict": False,
 }
-NOT_TIME = {"event_lateness_hours": float("nan")}
 
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean": ({}, []),
@@ -50,29 +47,8 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "many_defects": ({"gross_weight_t": -1.0, "iso_size_type": "45G2", "move_id": None},
                      ["move_id_present", "size_type_known", "weight_in_range"]),
 }
-ROW_OF = {label: 5_000 - 3 * i for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(staging_frame(MOVES, CLEAN, {ROW_OF[k]: o for k, (o, _) in CASES.items()}), SUITE)
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert SUITE in suite_names() and MOVES.suite == SUITE
-    assert {e["meta"]["rule"] for e in read_suite(SUITE)["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[k] for k, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing
-    assert (outcome.records, outcome.quarantined) == (len(CASES), len(failing))
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(MOVES, CLEAN, CASES, RULES))
 
 
 def test_zero_rows(gx_context):

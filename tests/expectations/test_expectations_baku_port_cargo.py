@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from port_staging import staging_dtypes, staging_frame
+from staging import staging_dtypes, staging_frame, suite_tests
 
 from corridor.connectors.baku import DECLARATIONS
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
+from corridor.expectations import validate
 
 SUITE = "baku_port_cargo"
 RULES = {
@@ -43,28 +41,8 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
     "many_defects": ({"gross_weight_t": None, "hs_code": "1001"}, ["hs_code_valid", "weight_present"]),
 }
-ROW_OF = {label: 50 + 13 * i for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(staging_frame(DECLARATIONS, CLEAN, {ROW_OF[k]: o for k, (o, _) in CASES.items()}), SUITE)
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert SUITE in suite_names() and DECLARATIONS.suite == SUITE
-    assert {e["meta"]["rule"] for e in read_suite(SUITE)["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[k] for k, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(DECLARATIONS, CLEAN, CASES, RULES))
 
 
 def test_pandas_default_str_dtype_gives_the_same_split(gx_context):

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from port_staging import staging_frame
+from staging import suite_tests
 
 from corridor.connectors.baku import BERTH_SCHEDULE
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
 
-SUITE = "baku_port_schedule"
 RULES = {
     "call_id_present", "revision_present", "published_utc_present", "imo_check_digit", "port_known", "etd_not_before_eta",
     "event_not_after_published", "revision_consistent",
@@ -39,25 +35,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
 }
-ROW_OF = {label: 1000 + 5 * i for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(staging_frame(BERTH_SCHEDULE, CLEAN, {ROW_OF[k]: o for k, (o, _) in CASES.items()}), SUITE)
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert SUITE in suite_names() and BERTH_SCHEDULE.suite == SUITE
-    assert {e["meta"]["rule"] for e in read_suite(SUITE)["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[k] for k, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(BERTH_SCHEDULE, CLEAN, CASES, RULES))

@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
-from port_staging import staging_frame
+from staging import NOT_TIME, suite_tests
 
 from corridor.connectors.baku import TERMINAL_EVENTS
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
 
-SUITE = "baku_port_tracking"
 RULES = {
     "event_id_present", "revision_present", "published_utc_present", "op_code_known", "event_time_valid",
     "equipment_kind_present", "equipment_no_present", "container_check_digit", "wagon_check_digit",
@@ -22,7 +18,6 @@ CLEAN = {
     "vessel_imo": "9187655", "voyage_no": "24A031", "train_no": None, "truck_plate": None, "gross_weight_t": 24.5,
     "facility": "ALAT-MT", "event_lateness_hours": -25 / 60, "revision_conflict": False,
 }
-NOT_TIME = {"event_lateness_hours": float("nan")}
 
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean": ({}, []),
@@ -48,26 +43,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "many_defects": ({"event_type_code": "XXXX", "event_time_utc": None, **NOT_TIME, "wagon_no": "1"},
                      ["event_time_valid", "op_code_known", "wagon_check_digit"]),
 }
-ROW_OF = {label: 3 + 11 * i for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(staging_frame(TERMINAL_EVENTS, CLEAN, {ROW_OF[k]: o for k, (o, _) in CASES.items()}), SUITE)
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert SUITE in suite_names() and TERMINAL_EVENTS.suite == SUITE
-    assert {e["meta"]["rule"] for e in read_suite(SUITE)["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[k] for k, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing
-    assert (outcome.records, outcome.quarantined) == (len(CASES), len(failing))
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(TERMINAL_EVENTS, CLEAN, CASES, RULES))

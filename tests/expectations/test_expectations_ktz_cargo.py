@@ -2,14 +2,12 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
+from staging import NOT_TIME, UNKNOWN_ESR, staging_frame, suite_tests
 
 from corridor import checkdigits, reference
 from corridor.connectors.ktz import CONSIGNMENTS
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
+from corridor.expectations import validate
 
-DTYPES = {"_row": "int64", **CONSIGNMENTS.columns, "event_lateness_hours": "float64", "revision_conflict": "boolean"}
 CLEAN = {
     "waybill_no": "24KZ0012345", "revision": 2, "published_utc": pd.Timestamp("2024-03-01 04:12:44"),
     "status": "IN_TRANSIT", "equipment_kind": "CONTAINER", "container_no": "CSQU3054383", "iso_size_type": "45G1",
@@ -24,8 +22,6 @@ RULES = {
     "container_check_digit", "wagon_check_digit", "esr_known", "weight_present", "weight_in_range",
     "event_not_after_published", "size_type_known", "revision_consistent",
 }
-UNKNOWN_ESR = "700011"
-NOT_TIME = {"event_lateness_hours": float("nan")}
 
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean_container": ({}, []),
@@ -60,17 +56,8 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "many_defects": ({"gross_weight_t": 40.0, "container_no": "CSQU3054384", "origin_esr": UNKNOWN_ESR},
                      ["container_check_digit", "esr_known", "weight_in_range"]),
 }
-ROW_OF = {label: 5_000 - 3 * i for i, label in enumerate(CASES)}
-
-
-def frame(rows: dict[int, dict]) -> pd.DataFrame:
-    records = [{"_row": row, **CLEAN, **overrides} for row, overrides in rows.items()]
-    return pd.DataFrame(records, columns=list(DTYPES)).astype(DTYPES)
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(frame({ROW_OF[label]: overrides for label, (overrides, _) in CASES.items()}), "ktz_cargo")
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(CONSIGNMENTS, CLEAN, CASES, RULES))
 
 
 def test_fixture_values_are_what_they_claim():
@@ -78,22 +65,6 @@ def test_fixture_values_are_what_they_claim():
     assert all(esr in reference.location_by_esr() for esr in ("990014", "551007", "663109"))
 
 
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert "ktz_cargo" in suite_names()
-    assert {e["meta"]["rule"] for e in read_suite("ktz_cargo")["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[label] for label, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing and outcome.quarantined == len(failing)
-
-
 def test_clean_batch_and_zero_rows(gx_context):
-    assert validate(frame({1: {}, 2: WAGON}), "ktz_cargo").success
-    assert validate(frame({}), "ktz_cargo").records == 0
+    assert validate(staging_frame(CONSIGNMENTS, CLEAN, {1: {}, 2: WAGON}), "ktz_cargo").success
+    assert validate(staging_frame(CONSIGNMENTS, CLEAN, {}), "ktz_cargo").records == 0

@@ -4,13 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-import pytest
+from staging import suite_tests
 
 from corridor.connectors.ktz import TRAIN_SCHEDULES
-from corridor.expectations import suite_names, validate
-from corridor.expectations.suites import read_suite
 
-DTYPES = {"_row": "int64", **TRAIN_SCHEDULES.columns, "revision_conflict": "boolean"}
 CLEAN = {
     "plan_id": "2024-02-29/8701", "revision": 1, "published_utc": pd.Timestamp("2024-02-27 12:00"),
     "service_date": dt.date(2024, 2, 29), "train_no": "8701", "service_code": "XIAN-BAKU", "origin_esr": "990014",
@@ -36,30 +33,5 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
 }
-ROW_OF = {label: 900 - 11 * i for i, label in enumerate(CASES)}
-
-
-def frame(rows: dict[int, dict]) -> pd.DataFrame:
-    records = [{"_row": row, **CLEAN, **overrides} for row, overrides in rows.items()]
-    return pd.DataFrame(records, columns=list(DTYPES)).astype(DTYPES)
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(frame({ROW_OF[label]: overrides for label, (overrides, _) in CASES.items()}), "ktz_schedule")
-
-
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert "ktz_schedule" in suite_names()
-    assert {e["meta"]["rule"] for e in read_suite("ktz_schedule")["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[label] for label, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing and outcome.quarantined == len(failing)
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(TRAIN_SCHEDULES, CLEAN, CASES, RULES))

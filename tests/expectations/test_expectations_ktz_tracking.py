@@ -3,18 +3,17 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from ktz_staging import KTZ_DTYPES, ktz_frame
+from staging import CLEAN_OPERATION as CLEAN
+from staging import NOT_TIME, UNKNOWN_ESR, staging_dtypes, staging_frame, suite_tests
 
 from corridor import checkdigits, reference
-from corridor.expectations import ExpectationError, suite_names, validate
-from corridor.expectations.suites import read_suite
+from corridor.connectors.ktz import OPERATIONS
+from corridor.expectations import ExpectationError, validate
 
 RULES = {
     "op_id_present", "revision_present", "published_utc_present", "event_time_present", "op_code_known",
     "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent",
 }
-UNKNOWN_ESR = "700011"  # right check digit, not a corridor location: only `esr_known` may catch it
-NOT_TIME = {"event_lateness_hours": float("nan")}
 
 # label: (overrides of a clean record, rules it must fail)
 CASES: dict[str, tuple[dict, list[str]]] = {
@@ -41,13 +40,8 @@ CASES: dict[str, tuple[dict, list[str]]] = {
         ["container_check_digit", "esr_known", "op_id_present", "revision_consistent"],
     ),
 }
-# Sparse, shuffled `_row` values: the split must follow `_row`, not positions.
-ROW_OF = {label: 10_000 - 7 * i for i, label in enumerate(CASES)}
-
-
-@pytest.fixture(scope="module")
-def outcome(gx_context):
-    return validate(ktz_frame({ROW_OF[label]: overrides for label, (overrides, _) in CASES.items()}), "ktz_tracking")
+outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
+    suite_tests(OPERATIONS, CLEAN, CASES, RULES))
 
 
 def test_fixture_values_are_what_they_claim():
@@ -56,23 +50,8 @@ def test_fixture_values_are_what_they_claim():
     assert checkdigits.is_valid_wagon("51234565") and not checkdigits.is_valid_wagon("51234566")
 
 
-def test_suite_is_listed_and_carries_exactly_the_rules():
-    assert "ktz_tracking" in suite_names()
-    assert {e["meta"]["rule"] for e in read_suite("ktz_tracking")["expectations"]} == RULES
-    assert {rule for _, rules in CASES.values() for rule in rules} == RULES  # every rule has a defect case
-
-
-@pytest.mark.parametrize("label", CASES)
-def test_each_row_fails_exactly_its_rules(outcome, label):
-    assert outcome.reasons.get(ROW_OF[label], []) == CASES[label][1]
-
-
-def test_split_is_exact(outcome):
-    failing = {ROW_OF[label] for label, (_, rules) in CASES.items() if rules}
-    assert set(outcome.reasons) == failing
-    assert (outcome.records, outcome.quarantined, outcome.passed) == (len(CASES), len(failing), len(CASES) - len(failing))
-    assert outcome.success is False and outcome.suite == "ktz_tracking"
-    assert len(outcome.results.results) == len(read_suite("ktz_tracking")["expectations"])
+def ktz_frame(rows: dict[int, dict], dtypes: dict[str, str] | None = None):
+    return staging_frame(OPERATIONS, CLEAN, rows, dtypes)
 
 
 def test_clean_batch_succeeds(gx_context):
@@ -86,7 +65,7 @@ def test_zero_rows(gx_context):
 
 
 def test_pandas_default_str_dtype_gives_the_same_split(gx_context):
-    dtypes = {col: ("str" if dtype == "string" else dtype) for col, dtype in KTZ_DTYPES.items()}
+    dtypes = {col: ("str" if dtype == "string" else dtype) for col, dtype in staging_dtypes(OPERATIONS).items()}
     rows = {1: {}, 2: {"container_no": None}, 3: {"op_code": "11", "wagon_no": "51234566"}, 4: {"esr": None}}
     result = validate(ktz_frame(rows, dtypes), "ktz_tracking")
     assert result.reasons == {3: ["op_code_known", "wagon_check_digit"], 4: ["esr_known"]}

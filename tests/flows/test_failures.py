@@ -1,0 +1,80 @@
+"""What a failure leaves behind: a broken feed is an incident, not a partial load."""
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from corridor.config import Settings
+from corridor.connectors import RetryPolicy, Window, feed_registry
+from corridor.flows.feed_load import load_feed
+from corridor.flows.post_load import derive_and_check
+from corridor.flows.sync import run_sync
+from corridor.simulator import SimulatorConfig, run_embedded
+from corridor.warehouse import Warehouse
+
+WINDOW = Window(datetime(2024, 3, 1), datetime(2024, 3, 2))
+
+
+def _counts(con, *tables):
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def test_a_feed_over_the_defect_share_fails_whole(tmp_path):
+    """≥ 1,000 records with more than 5 % failing: nothing published; raw and quarantine keep the evidence."""
+    with run_embedded(SimulatorConfig(now=datetime(2024, 3, 12), defect_rate=0.2)) as url, \
+            Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.bootstrap()
+        result = load_feed(wh, Settings().with_simulator(url), feed_registry()[("KTZ", "tracking")], WINDOW)
+        con = wh.cursor()
+        counts = _counts(con, "raw.record", "quality.quarantine", "core.fact_equipment_event", "meta.watermark")
+        load = con.execute("SELECT status, error FROM meta.load").fetchone()
+    assert result.status == "FAILED" and result.received >= 1000
+    assert result.quarantined > 0.05 * result.received
+    assert "KTZ tracking" in result.error and "more than the allowed 5%" in result.error
+    assert load == ("FAILED", result.error)
+    assert counts["core.fact_equipment_event"] == 0 and counts["meta.watermark"] == 0
+    assert counts["raw.record"] == result.received and counts["quality.quarantine"] == result.quarantined
+
+
+def test_below_a_thousand_records_quarantine_alone_applies(tmp_path):
+    short = Window(datetime(2024, 3, 1), datetime(2024, 3, 1, 1))
+    with run_embedded(SimulatorConfig(now=datetime(2024, 3, 12), defect_rate=0.2)) as url, \
+            Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.bootstrap()
+        result = load_feed(wh, Settings().with_simulator(url), feed_registry()[("KTZ", "tracking")], short)
+        published = wh.cursor().execute("SELECT count(*) FROM core.fact_equipment_event").fetchone()[0]
+    assert result.status == "SUCCEEDED" and result.received < 1000 and result.quarantined > 0.05 * result.received
+    assert 0 < published <= result.loaded
+
+
+def test_a_warehouse_check_failure_fails_the_run_without_deleting_data(tmp_path):
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.bootstrap()
+        con = wh.cursor()
+        row = ["KTZ:1", "KTZ", "1", 1, "WAGON", None, "51234565", "ARRIVED", "RAIL", datetime(2024, 3, 1),
+               datetime(2024, 3, 1), "ESR999999", None, None, None, None, True, "L1"]
+        con.execute(f"INSERT INTO core.fact_equipment_event VALUES ({', '.join('?' * len(row))})", row)
+        con.execute(f"INSERT INTO core.fact_equipment_event VALUES ({', '.join('?' * len(row))})", row)
+        report = derive_and_check(wh, "sync-test", nightly=False)
+        failed = {c["check"]: c["violations"] for c in report["failed_checks"]}
+        runs = con.execute(
+            "SELECT count(*) FILTER (WHERE NOT success), count(*) FROM quality.validation_run WHERE load_id = 'sync-test'"
+        ).fetchone()
+        kept = con.execute("SELECT count(*) FROM core.fact_equipment_event").fetchone()[0]
+    assert failed == {"unique:core.fact_equipment_event": 1, "references:fact_equipment_event.location_code": 2}
+    assert runs[0] == 2 and runs[1] == len(report["checks"])
+    assert kept == 2
+
+
+def test_wrong_credentials_fail_that_feed_only(prefect_harness, sim_env, monkeypatch, capsys):
+    monkeypatch.setenv("CORRIDOR_ADY_API_KEY", "wrong-key")
+    summary = run_sync(WINDOW.start, WINDOW.end, ["KTZ", "ADY"], ["tracking"])
+    status = {(r["operator"], r["feed"]): (r["status"], r["error"]) for r in summary["feeds"]}
+    assert status[("KTZ", "tracking")] == ("SUCCEEDED", None)
+    assert status[("ADY", "tracking")][0] == "FAILED"
+    assert "ADY tracking: the source refused the credentials" in status[("ADY", "tracking")][1]
+    with duckdb.connect(str(sim_env), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.fact_equipment_event WHERE operator_code = 'KTZ'").fetchone()[0] > 0
+        assert con.execute("SELECT status, error LIKE '%refused%' FROM meta.load WHERE operator_code = 'ADY'").fetchall() == [
+            ("FAILED", True)]
+    assert "wrong-key" not in capsys.readouterr().err

@@ -1,6 +1,7 @@
 """ADY's view: CSV exports (BOM, `;`, decimal comma, CRLF, Baku local times), X-Api-Key, numbered pages."""
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -24,8 +25,18 @@ OPS_DEFECTS = ("op_code_known", "event_not_after_published", "container_check_di
 CARGO_DEFECTS = ("weight_in_range", "container_check_digit", "wagon_check_digit", "esr_known", "revision_consistent")
 
 
+@functools.lru_cache(maxsize=65536)
+def _hour_text(hour: int) -> str:
+    return f"{r.from_ts(hour * HOUR):%d.%m.%Y %H}"
+
+
 def _t(t: int, seconds: bool = False) -> str:
-    return f"{r.local(t, ZONE):%d.%m.%Y %H:%M:%S}" if seconds else f"{r.local(t, ZONE):%d.%m.%Y %H:%M}"
+    """Baku wall time `DD.MM.YYYY HH:MM[:SS]` (strftime-free: hot)."""
+    loc = t + r.offset(ZONE, t)
+    s = loc % HOUR
+    if seconds:
+        return f"{_hour_text(loc // HOUR)}:{s // 60:02d}:{s % 60:02d}"
+    return f"{_hour_text(loc // HOUR)}:{s // 60:02d}"
 
 
 def _field(v: object) -> str:
@@ -58,9 +69,10 @@ def _tons(kg: int) -> str:
 
 
 # --- shipments ----------------------------------------------------------------------------------------------
-def shipments_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def shipments_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         prev = 0
         for n, (status, t, weight) in enumerate(j.ady_cargo):
             rev = n + 1
@@ -99,10 +111,13 @@ def _spoil_shipment(row: list, tag: str, u: float) -> None:
 
 
 # --- operations ---------------------------------------------------------------------------------------------
-def operations_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def operations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         for seq, (code, t, esr, train) in enumerate(j.ady_ops):
+            if t >= end or t < start - r.MAX_DELAY:
+                continue  # every version publishes in [t, t + MAX_DELAY)
             oid = f"5{j.jn:09d}{seq:02d}"
             err = ctx.corrected(oid)
             pub1 = t + ctx.lag(oid, 1)

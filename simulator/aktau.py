@@ -52,10 +52,13 @@ def _negate(rec: dict) -> None:
 
 
 # --- moves --------------------------------------------------------------------------------------------------
-def moves_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def moves_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         for seq, (mtype, t, mode, ref, call) in enumerate(j.aktau_moves):
+            if t >= end or t < start - r.MAX_DELAY:
+                continue  # every version publishes in [t, t + MAX_DELAY)
             key = f"m{j.jn}.{seq}"
             move_id = str(uuid.UUID(int=(int(ctx.u("uuid", key) * 2**32) << 96) | (j.jn << 32) | (seq << 16) | 0x4000, version=4))
             err = ctx.corrected(key)
@@ -142,9 +145,10 @@ def calls_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
 
 
 # --- manifests ----------------------------------------------------------------------------------------------
-def manifests_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def manifests_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         if j.manifest is None:
             continue
         rot, t = j.manifest

@@ -24,7 +24,7 @@ ENDPOINTS = {"/edi/v1/terminal-events": ("tracking", "TerminalEvents"), "/edi/v1
 
 
 def _local(t: int) -> str:
-    return f"{r.local(t, ZONE):%Y-%m-%dT%H:%M:%S}"
+    return r._wall_text(t + r.offset(ZONE, t))
 
 
 def _weight(ctx: r.Ctx, key: str, kg: int) -> str:
@@ -40,10 +40,13 @@ def _equipment(j, number: str | None = None) -> str:
 
 
 # --- terminal events ----------------------------------------------------------------------------------------
-def events_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def events_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         for seq, (etype, t, mode, attrs, facility) in enumerate(j.baku_events):
+            if t >= end or t < start - r.MAX_DELAY:
+                continue  # every version publishes in [t, t + MAX_DELAY)
             eid = f"BK-E-{j.jn:09d}{seq}"
             err = ctx.corrected(eid)
             pub1 = t + ctx.lag(eid, 1, port=True)
@@ -115,9 +118,10 @@ def calls_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
 
 
 # --- cargo declarations -------------------------------------------------------------------------------------
-def declarations_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def declarations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         if j.declaration is None:
             continue
         rot, t, direction = j.declaration

@@ -24,10 +24,13 @@ def _dump(obj: dict) -> str:
 
 
 # --- operations ------------------------------------------------------------------------------------------
-def operations_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def operations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         for seq, (code, t, esr, train) in enumerate(j.ktz_ops):
+            if t >= end or t < start - r.MAX_DELAY:
+                continue  # every version publishes in [t, t + MAX_DELAY)
             op_id = f"{j.jn:09d}{seq:02d}"
             err = ctx.corrected(op_id)
             pub1 = t + ctx.lag(op_id, 1)
@@ -83,9 +86,10 @@ def _route(j) -> tuple[str, str, str, str, str]:
     return j.origin, j.dest, j.dest, "GE" if j.origin == BOYUK_KESIK else "AZ", "CN" if j.dest in BORDER_TO_ALMATY else "KZ"
 
 
-def consignments_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+def consignments_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
+    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
     out: list[r.Rec] = []
-    for j in world.journeys_publishing_on_ts(start):
+    for j in r.journeys_of(journeys, start):
         if not j.ktz_cargo:
             continue
         prev = 0

@@ -6,6 +6,7 @@ revision, a tie-breaker, the time it becomes visible, the formatted body, and th
 from __future__ import annotations
 
 import functools
+import zlib
 from datetime import datetime, timedelta, timezone
 from typing import NamedTuple
 
@@ -13,11 +14,14 @@ from corridor.checkdigits import with_check_digit
 from corridor.reference import location_by_esr
 from corridor.timeutil import zone
 
-from .world import HOUR, day_of, from_ts, unit
+from .world import HOUR, _fmix, day_of, from_ts, unit  # noqa: F401
 
 MIN = 60
 VISIBILITY_LAG = 15 * MIN
 CORRECTION_SHARE = 0.02
+# Upper bound of (publication - event time) of any version of a tracking record: lag < 72 h, a correction
+# < 48 h later, a revision-consistency repeat < 5 h 10 min after that (builders skip events outside it).
+MAX_DELAY = 127 * HOUR
 # Codes that look real but are not in reference/locations.md (the last fails its own check digit).
 UNKNOWN_ESR = ("664005", "553209", "701802", "663108")
 UNKNOWN_PORT = ("KZAKX", "AZXXX", "RUAST")
@@ -38,10 +42,14 @@ class Ctx:
 
     def __init__(self, seed: int, defect_rate: float):
         self.seed, self.rate = seed, defect_rate
+        self._p = f"{seed}|"  # unit(seed, *parts) hashes "seed|part|part…"
+
+    def _unit(self, text: str) -> float:
+        return _fmix(zlib.crc32((self._p + text).encode())) / 4294967296.0
 
     def lag(self, rid: str, rev: int, port: bool = False) -> int:
         """Publication lag: mostly minutes, some hours, a few up to 72 h (rail) or 24 h (ports)."""
-        u = unit(self.seed, "lag", rid, rev)
+        u = self._unit(f"lag|{rid}|{rev}")
         v = (u * 7919) % 1.0
         if u < 0.8:
             return int(MIN + v * 19 * MIN)
@@ -50,22 +58,22 @@ class Ctx:
         return int((6 if port else 8) * HOUR + v * ((18 if port else 64) * HOUR))
 
     def vis(self, rid: str, rev: int, variant: int, pub: int) -> int:
-        return pub + int(unit(self.seed, "vis", rid, rev, variant) * VISIBILITY_LAG)
+        return pub + int(self._unit(f"vis|{rid}|{rev}|{variant}") * VISIBILITY_LAG)
 
     def corrected(self, rid: str) -> int:
         """0 when the record is right first time, else the error (seconds) of its first revision."""
-        u = unit(self.seed, "corr", rid)
+        u = self._unit(f"corr|{rid}")
         if u >= CORRECTION_SHARE:
             return 0
         return int((5 + u / CORRECTION_SHARE * 35) * MIN)
 
     def defect(self, feed: str, rid: str, rev: int, kinds: tuple[str, ...]) -> str | None:
-        if self.rate <= 0 or not kinds or unit(self.seed, "def", feed, rid, rev) >= self.rate:
+        if self.rate <= 0 or not kinds or self._unit(f"def|{feed}|{rid}|{rev}") >= self.rate:
             return None
-        return kinds[int(unit(self.seed, "kind", feed, rid, rev) * len(kinds))]
+        return kinds[int(self._unit(f"kind|{feed}|{rid}|{rev}") * len(kinds))]
 
     def u(self, *parts) -> float:
-        return unit(self.seed, *parts)
+        return self._unit("|".join(map(str, parts)))
 
 
 def bad_container(number: str) -> str:
@@ -108,20 +116,44 @@ def local(t: int, zone_name: str) -> datetime:
     return from_ts(t + offset(zone_name, t))
 
 
-def rfc3339(t: int, zone_name: str) -> str:
-    off = offset(zone_name, t)
+@functools.lru_cache(maxsize=65536)
+def _hour_text(hour: int) -> str:
+    """`YYYY-MM-DDTHH` of an hour since the epoch (wall clock)."""
+    return f"{from_ts(hour * HOUR):%Y-%m-%dT%H}"
+
+
+@functools.lru_cache(maxsize=256)
+def _suffix(off: int) -> str:
     sign = "+" if off >= 0 else "-"
     h, m = divmod(abs(off) // 60, 60)
-    return f"{from_ts(t + off):%Y-%m-%dT%H:%M:%S}{sign}{h:02d}:{m:02d}"
+    return f"{sign}{h:02d}:{m:02d}"
+
+
+def _wall_text(t: int) -> str:
+    """from_ts(t) as `%Y-%m-%dT%H:%M:%S`, without strftime (hot: every record's timestamps)."""
+    s = t % HOUR
+    return f"{_hour_text(t // HOUR)}:{s // 60:02d}:{s % 60:02d}"
+
+
+def rfc3339(t: int, zone_name: str) -> str:
+    off = _offset(zone_name, t // HOUR)
+    return _wall_text(t + off) + _suffix(off)
 
 
 def utc_z(t: int | None) -> str | None:
-    return None if t is None else f"{from_ts(t):%Y-%m-%dT%H:%M:%S}Z"
+    return None if t is None else _wall_text(t) + "Z"
 
 
 def zone_of_esr(esr: str) -> str:
     loc = location_by_esr().get(esr)
     return loc.timezone if loc else "Asia/Almaty"
+
+
+def journeys_of(source, start: int):
+    """A builder's journeys: the list it was given, or every journey of the World that can publish on start's day."""
+    if hasattr(source, "journeys_publishing_on_ts"):
+        return source.journeys_publishing_on_ts(start)
+    return source
 
 
 def day_of_ts(t: int):

@@ -6,7 +6,9 @@ can be generated on demand, in any order, with the same result.
 from __future__ import annotations
 
 import calendar
+import functools
 import random
+from bisect import bisect_left
 import threading
 import zlib
 from collections import OrderedDict
@@ -40,9 +42,12 @@ AZ_LINES = {
 }
 
 
+_EPOCH_ORD = 719163  # date(1970, 1, 1).toordinal()
+
+
 def to_ts(dt: datetime | date) -> int:
     if not isinstance(dt, datetime):
-        dt = datetime(dt.year, dt.month, dt.day)
+        return (dt.toordinal() - _EPOCH_ORD) * DAY
     return int((dt - _EPOCH).total_seconds())
 
 
@@ -51,7 +56,7 @@ def from_ts(t: int) -> datetime:
 
 
 def day_of(t: int) -> date:
-    return date(1970, 1, 1) + timedelta(days=t // DAY)
+    return date.fromordinal(_EPOCH_ORD + t // DAY)
 
 
 def _fmix(h: int) -> int:
@@ -109,12 +114,21 @@ AZ_ORIGINS = [(BAKU_TOV, 35), (GANJA, 25), (BOYUK_KESIK, 40)]
 KZ_DESTS = [(BEYNEU, 10), (KYZYLORDA, 20), (SHU, 10), (ALMATY, 30), (ALTYNKOL, 15), (DOSTYK, 15)]
 OWNERS = ["KTZU", "CSQU", "TGHU", "FSCU", "BMOU", "SEGU"]
 WEST_SHARE = 0.8
+_KZ_ORIGIN_IDX = {s: n for n, (s, _) in enumerate(KZ_ORIGINS)}
+_AZ_DEST_IDX = {s: n for n, (s, _) in enumerate(AZ_DESTS)}
+_AZ_ORIGIN_IDX = {s: n for n, (s, _) in enumerate(AZ_ORIGINS)}
+_KZ_DEST_IDX = {s: n for n, (s, _) in enumerate(KZ_DESTS)}
 CANCEL_SHARE = 0.01
 WEIGHT_MISMATCH_SHARE = 0.015
 
 
+_TOTALS: dict[int, int] = {}
+
+
 def _pick(rng: random.Random, table: list) -> object:
-    total = sum(w for _, w in table)
+    total = _TOTALS.get(id(table))
+    if total is None:
+        total = _TOTALS[id(table)] = sum(w for _, w in table)
     x = rng.random() * total
     for item, w in table:
         x -= w
@@ -211,6 +225,26 @@ class _Lru:
     def __init__(self, budget: int):
         self.budget, self.used, self.data, self.lock = budget, 0, OrderedDict(), threading.Lock()
 
+    def peek(self, key):
+        """The cached value (marked as recently used), or None."""
+        with self.lock:
+            got = self.data.get(key)
+            if got is None:
+                return None
+            self.data.move_to_end(key)
+            return got[0]
+
+    def put(self, key, value, size=len) -> None:
+        n = max(1, size(value))
+        with self.lock:
+            if key in self.data:
+                return
+            self.data[key] = (value, n)
+            self.used += n
+            while self.used > self.budget and len(self.data) > 1:
+                _, (_, m) = self.data.popitem(last=False)
+                self.used -= m
+
     def get(self, key, make, size=len):
         with self.lock:
             if key in self.data:
@@ -228,8 +262,27 @@ class _Lru:
         return value
 
 
+_AZ_WEST_RUNS = {dest: [(s, h, 1.0) for s, h in line] for dest, line in AZ_LINES.items()}
+_AZ_EAST_RUNS = {o: [(line[-1][0], 0, 0)] + [(line[n - 1][0], line[n][1], 1.0) for n in range(len(line) - 1, 0, -1)]
+                 for o, line in AZ_LINES.items()}
+
+
+def _yy(d: date) -> str:
+    return f"{d.year % 100:02d}"
+
+
+def _yday(d: date) -> int:
+    return d.toordinal() - date(d.year, 1, 1).toordinal() + 1
+
+
+_DIGIT_SUM = ([0, 2, 4, 6, 8, 1, 3, 5, 7, 9], list(range(10)))  # digit sum of d*2 and d*1 (checkdigits.wagon_check_digit)
+
+
 def _wagon_no(rng: random.Random, first: str) -> str:
-    return with_check_digit("wagon", first + f"{rng.randrange(1_000_000):06d}")
+    body = first + f"{rng.randrange(1_000_000):06d}"
+    w2, w1 = _DIGIT_SUM
+    total = w2[int(body[0])] + w1[int(body[1])] + w2[int(body[2])] + w1[int(body[3])] + w2[int(body[4])] + w1[int(body[5])] + w2[int(body[6])]
+    return f"{body}{(10 - total % 10) % 10}"
 
 
 class World:
@@ -240,6 +293,11 @@ class World:
         self.lanes = max(1, -(-int(wagons_per_day(date(2025, 1, 1)) * WEST_SHARE * scale * 1.2) // 50))
         self._days = _Lru(cache_journeys)
         self._small = _Lru(20_000)
+        # Pure, deterministic memo tables (a race only computes a value twice); cleared when they grow large.
+        self._rot_days: dict = {}  # ordinal → (rotations, west index, east index)
+        self._runs: dict = {}
+        self._deps: dict = {}
+        self._ops: dict = {}
         self.ferries = [v for v in vessels() if v["kind"] == "RAIL_FERRY"]
         self.feeders = [v for v in vessels() if v["kind"] == "CONTAINER_FEEDER"]
 
@@ -266,33 +324,51 @@ class World:
         )
 
     def rotations_on(self, d: date) -> list[Rotation]:
-        return [self.rotation(d, k) for k in range(self.lanes)]
+        return list(self._rot_day(d.toordinal())[0])
+
+    def _rot_day(self, ordinal: int) -> tuple:
+        """A day's rotations, with the non-cancelled ones sorted by Aktau and by Baku departure (for searches)."""
+        got = self._rot_days.get(ordinal)
+        if got is None:
+            d = date.fromordinal(ordinal)
+            rots = tuple(self.rotation(d, k) for k in range(self.lanes))
+            live = [r for r in rots if not r.cancelled]
+            west = sorted(live, key=lambda r: r.a_atd)  # stable: ties keep lane order
+            east = sorted(live, key=lambda r: r.b_atd)
+            got = (rots, [r.a_atd for r in west], west, [r.b_atd for r in east], east)
+            if len(self._rot_days) > 4096:
+                self._rot_days.clear()
+            self._rot_days[ordinal] = got
+        return got
 
     def _west_rotation(self, ready: int) -> Rotation:
         """The first ferry leaving Aktau that can still load a wagon ready at `ready`."""
-        d = day_of(ready) - timedelta(days=1)
+        first = _EPOCH_ORD + ready // DAY - 1
+        limit = ready + int(1.5 * HOUR)  # r.a_atd - 1.5 h >= ready
         best = None
         for i in range(6):
-            for r in self.rotations_on(d + timedelta(days=i)):
-                if not r.cancelled and r.a_atd - int(1.5 * HOUR) >= ready and (best is None or r.a_atd < best.a_atd):
-                    best = r
+            _, times, rots, _, _ = self._rot_day(first + i)
+            n = bisect_left(times, limit)
+            if n < len(times) and (best is None or times[n] < best.a_atd):
+                best = rots[n]
             if best is not None and i >= 1:
                 return best
         return best
 
     def _east_rotation(self, ready: int) -> tuple[Rotation, Rotation]:
         """The first ferry leaving Baku for a wagon ready at `ready`, and the Aktau call that discharges it."""
-        d = day_of(ready) - timedelta(days=2)
+        first = _EPOCH_ORD + ready // DAY - 2
+        limit = ready + int(1.5 * HOUR)
         best = None
         for i in range(7):
-            for r in self.rotations_on(d + timedelta(days=i)):
-                if not r.cancelled and r.b_atd - int(1.5 * HOUR) >= ready and (best is None or r.b_atd < best.b_atd):
-                    best = r
+            _, _, _, times, rots = self._rot_day(first + i)
+            n = bisect_left(times, limit)
+            if n < len(times) and (best is None or times[n] < best.b_atd):
+                best = rots[n]
             if best is not None and i >= 2:
                 break
-        dd = date.fromordinal(int(best.key[1:].split(".")[0])) + timedelta(days=3)
-        k = int(best.key.split(".")[1])
-        arr = self.rotation(dd, k)
+        ordinal, k = best.key[1:].split(".")
+        arr = self._rot_day(int(ordinal) + 3)[0][int(k)]
         return best, arr
 
     # --- trains -------------------------------------------------------------------------------------------
@@ -316,9 +392,16 @@ class World:
                 else:
                     out.append((esr, t, t, "pass"))
             return out
-        return self._small.get(("run", key, t_dep), make, size=lambda _: 1)
+        got = self._runs.get((key, t_dep))
+        if got is None:
+            got = make()
+            if len(self._runs) > 20_000:
+                self._runs.clear()
+            self._runs[(key, t_dep)] = got
+        return got
 
     @staticmethod
+    @functools.lru_cache(maxsize=None)
     def _kz_west(origin: str) -> list:
         if origin in BORDER_TO_ALMATY:
             return [(origin, 0, 0)] + [(ALMATY, BORDER_TO_ALMATY[origin], 2.0)] + KZ_LINE[1:]
@@ -326,6 +409,7 @@ class World:
         return [(origin, 0, 0)] + KZ_LINE[idx + 1:]
 
     @staticmethod
+    @functools.lru_cache(maxsize=None)
     def _kz_east(dest: str) -> list:
         line = [(AKTAU_PORT, 0, 0)]
         west = KZ_LINE[::-1]  # walk back from the port
@@ -345,12 +429,19 @@ class World:
         return to_ts(d) + int((2 + 20 * unit(seed, "dep", key, d.toordinal())) * HOUR)
 
     def _next_departure(self, key: str, ready: int) -> tuple[int, date]:
-        d = day_of(ready)
+        first = _EPOCH_ORD + ready // DAY
+        deps = self._deps
         for i in range(3):
-            t = self._daily_departure(self.seed, key, d + timedelta(days=i))
-            if t >= ready:
-                return t, d + timedelta(days=i)
-        return t, d + timedelta(days=2)
+            got = deps.get((key, first + i))
+            if got is None:
+                d = date.fromordinal(first + i)
+                got = (self._daily_departure(self.seed, key, d), d)
+                if len(deps) > 20_000:
+                    deps.clear()
+                deps[(key, first + i)] = got
+            if got[0] >= ready:
+                return got
+        return got
 
     # --- Xi'an–Baku block trains ----------------------------------------------------------------------------
     def xb_trains(self, year: int, month: int) -> list[XbTrain]:
@@ -517,9 +608,9 @@ class World:
 
     def _west(self, d: date, i: int, jn: int) -> Journey:
         seed = self.seed
-        rng = rng_for(seed, "W", d.toordinal(), i)
+        rng = random.Random(zlib.crc32(f"{seed}|W|{d.toordinal()}|{i}".encode()) * 7919 + 4)  # rng_for(seed, "W", ordinal, i)
         j = Journey("W", jn)
-        j.waybill = f"{d:%y}KZ{(d.timetuple().tm_yday * 20000 + i) % 10_000_000:07d}"
+        j.waybill = f"{_yy(d)}KZ{(_yday(d) * 20000 + i) % 10_000_000:07d}"
         j.cargo = _pick(rng, WEST_CARGO)
         j.wagon = j.ady_wagon = _wagon_no(rng, "7" if j.cargo.gng.startswith("27") else "6" if j.cargo.gng[:2] in ("72", "74") else "9")
         j.weight_kg = int(rng.uniform(55_000, 70_000)) // 10 * 10
@@ -535,9 +626,9 @@ class World:
             return j
         key = f"KW{j.origin}"
         t_dep, dep_day = self._next_departure(key, j.accepted + 3 * HOUR)
-        j.ktz_train = f"2{[s for s, _ in KZ_ORIGINS].index(j.origin)}{dep_day.toordinal() % 100:02d}"
+        j.ktz_train = f"2{_KZ_ORIGIN_IDX[j.origin]}{dep_day.toordinal() % 100:02d}"
         run = self._run(f"{key}.{dep_day.toordinal()}", self._kz_west(j.origin), t_dep)
-        j.ktz_ops += self._rail_ops(run, j.ktz_train, "ktz")
+        j.ktz_ops += self._rail_ops_memo(run, j.ktz_train, "ktz")
         port_arr = run[-1][1]
         t06 = port_arr + int(rng.uniform(1, 3) * HOUR)
         j.ktz_ops.append(("06", t06, AKTAU_PORT, j.ktz_train))
@@ -551,15 +642,15 @@ class World:
                          ("VESSEL_LOAD", t_load, "VESSEL", "IMO" + rot.vessel_imo, rot.a_call)]
         t_disc = rot.b_atb + int(rng.uniform(0.3, 5) * HOUR)
         t_rlod = t_disc + int(rng.uniform(1, 10) * HOUR)
-        dest_idx = [s for s, _ in AZ_DESTS].index(j.dest)
+        dest_idx = _AZ_DEST_IDX[j.dest]
         akey = f"AW{j.dest}"
         a_dep, a_day = self._next_departure(akey, t_rlod + 2 * HOUR)
         j.ady_train = f"3{dest_idx}{a_day.toordinal() % 100:02d}"
         j.baku_events = [("DISC", t_disc, "VESSEL", {"imo": rot.vessel_imo, "voyage": rot.voy_west}, "ALAT-FT"),
                          ("RLOD", t_rlod, "RAIL", {"train": j.ady_train, "wagon": j.wagon}, "ALAT-RT")]
         t_qbs = t_rlod + int(rng.uniform(0, 30) * 60)
-        arun = self._run(f"{akey}.{a_day.toordinal()}", [(s, h, 1.0) for s, h in AZ_LINES[j.dest]], a_dep)
-        j.ady_ops = [("QBS", t_qbs, ALAT, None)] + self._rail_ops(arun, j.ady_train, "ady")
+        arun = self._run(f"{akey}.{a_day.toordinal()}", _AZ_WEST_RUNS[j.dest], a_dep)
+        j.ady_ops = [("QBS", t_qbs, ALAT, None), *self._rail_ops_memo(arun, j.ady_train, "ady")]
         arr = arun[-1][1]
         j.arrived = arr
         if j.dest == BOYUK_KESIK:
@@ -577,9 +668,9 @@ class World:
         return j
 
     def _east(self, d: date, i: int, jn: int) -> Journey:
-        rng = rng_for(self.seed, "E", d.toordinal(), i)
+        rng = random.Random(zlib.crc32(f"{self.seed}|E|{d.toordinal()}|{i}".encode()) * 7919 + 4)  # rng_for(seed, "E", ordinal, i)
         j = Journey("E", jn)
-        j.waybill = f"{d:%y}AZ{(d.timetuple().tm_yday * 20000 + i) % 10_000_000:07d}"
+        j.waybill = f"{_yy(d)}AZ{(_yday(d) * 20000 + i) % 10_000_000:07d}"
         j.cargo = _pick(rng, EAST_CARGO)
         j.wagon = j.ady_wagon = _wagon_no(rng, "7" if j.cargo.gng.startswith("27") else "9")
         j.weight_kg = int(rng.uniform(55_000, 70_000)) // 10 * 10
@@ -594,12 +685,11 @@ class World:
             return j
         akey = f"AE{j.origin}"
         a_dep, a_day = self._next_departure(akey, j.accepted + 3 * HOUR)
-        j.ady_train = f"4{[s for s, _ in AZ_ORIGINS].index(j.origin)}{a_day.toordinal() % 100:02d}"
-        line = AZ_LINES[j.origin]
-        back = [(line[-1][0], 0, 0)] + [(line[n - 1][0], line[n][1], 1.0) for n in range(len(line) - 1, 0, -1)]
+        j.ady_train = f"4{_AZ_ORIGIN_IDX[j.origin]}{a_day.toordinal() % 100:02d}"
+        back = _AZ_EAST_RUNS[j.origin]
         arun = self._run(f"{akey}.{a_day.toordinal()}", back, a_dep)
         j.departed = a_dep
-        j.ady_ops += self._rail_ops(arun, j.ady_train, "ady")
+        j.ady_ops += self._rail_ops_memo(arun, j.ady_train, "ady")
         t_lmt = arun[-1][1] + int(rng.uniform(1, 4) * HOUR)
         j.ady_ops.append(("LMT", t_lmt, ALAT, j.ady_train))
         j.ady_cargo = [("QEBUL", j.accepted, j.weight_kg), ("YOLDA", a_dep, j.weight_kg)]
@@ -613,7 +703,7 @@ class World:
         j.declaration = (rot, t_rdsc + int(rng.uniform(0.2, 3) * HOUR), "E")
         t_vd = arr_rot.a_atb + int(rng.uniform(0.3, 4) * HOUR)
         t_rl = t_vd + int(rng.uniform(1, 10) * HOUR)
-        dest_idx = [s for s, _ in KZ_DESTS].index(j.dest)
+        dest_idx = _KZ_DEST_IDX[j.dest]
         key = f"KE{j.dest}"
         t_dep, dep_day = self._next_departure(key, t_rl + 2 * HOUR)
         j.ktz_train = f"1{dest_idx}{dep_day.toordinal() % 100:02d}"
@@ -621,12 +711,22 @@ class World:
                          ("RAIL_LOAD", t_rl, "RAIL", j.ktz_train, None)]
         t10 = t_rl + int(rng.uniform(0, 30) * 60)
         run = self._run(f"{key}.{dep_day.toordinal()}", self._kz_east(j.dest), t_dep)
-        j.ktz_ops = [("10", t10, AKTAU_PORT, None)] + self._rail_ops(run, j.ktz_train, "ktz")
+        j.ktz_ops = [("10", t10, AKTAU_PORT, None), *self._rail_ops_memo(run, j.ktz_train, "ktz")]
         t09 = run[-1][1] + int(rng.uniform(2, 10) * HOUR)
         j.ktz_ops.append(("09", t09, j.dest, None))
         j.arrived = run[-1][1]
         j.ktz_cargo = [("IN_TRANSIT", t10, j.other_weight_kg), ("DELIVERED", t09, j.other_weight_kg)]
         return j
+
+    def _rail_ops_memo(self, run: list, train: str, op: str) -> tuple:
+        """_rail_ops, shared by the wagons of one train run (runs are memoised, so `run` identifies it while cached)."""
+        key = (id(run), run[0][2], train, op)
+        got = self._ops.get(key)
+        if got is None or got[0] is not run:
+            if len(self._ops) > 20_000:
+                self._ops.clear()
+            got = self._ops[key] = (run, tuple(self._rail_ops(run, train, op)))
+        return got[1]
 
     @staticmethod
     def _rail_ops(run: list, train: str, op: str) -> list:

@@ -49,3 +49,17 @@ def test_a_different_seed_gives_a_different_world():
     a = Simulator(CFG).records("KTZ", "cargo", 1709251200, 1709337600)
     b = Simulator(SimulatorConfig(seed=8, now=CFG.now)).records("KTZ", "cargo", 1709251200, 1709337600)
     assert [x.body for x in a] != [x.body for x in b]
+
+
+def test_a_window_built_at_once_equals_its_days_built_one_by_one_in_any_order():
+    """Buckets of several publication days are built in one pass over the journeys; each must be the same as alone."""
+    from corridor.simulator import Simulator
+    from corridor.simulator.service import JOURNEY_FEEDS
+    start, days = 1709251200 - 3 * 86400, 5  # 2024-02-27 … 2024-03-02
+    for operator, feed in sorted(JOURNEY_FEEDS) + [("AKTAU_PORT", "schedule"), ("BAKU_PORT", "schedule")]:
+        together = Simulator(CFG).records(operator, feed, start + 3600, start + days * 86400 - 60)
+        alone = Simulator(CFG)
+        parts = {i: alone.records(operator, feed, start + i * 86400, start + (i + 1) * 86400) for i in reversed(range(days))}
+        one_by_one = [x for i in range(days) for x in parts[i] if start + 3600 <= x.pub < start + days * 86400 - 60]
+        assert together == one_by_one, (operator, feed)
+        assert together

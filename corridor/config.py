@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     start: date | None = Field(default=None, description="first sync date on a warehouse without a watermark")
     lookback_minutes: int = Field(default=60, ge=0)
     max_defect_share: float = Field(default=0.05, ge=0, le=1)
-    batch_records: int = Field(default=20_000, ge=1)
+    batch_records: int = Field(default=50_000, ge=1)
 
     ktz_url: str = f"{SIMULATOR_BASE}/ktz"
     ktz_token: SecretStr = SecretStr("ktz-sim-token")

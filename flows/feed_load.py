@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
@@ -120,7 +121,9 @@ def _load_batch(warehouse: Warehouse, feed: Feed, load_id: str, pages: list[Page
         _land_raw(con, feed, load_id, pages, frame)
         frame = _collapse_repeats_and_flag_conflicts(con, feed, frame)
         with _VALIDATE_LOCK:
+            started = time.perf_counter()
             outcome = validate(frame, feed.suite)
+            seconds = time.perf_counter() - started
         # A raw record is the unit of quarantine: one failing row (a train plan's stop) takes all its rows.
         reasons: dict[int, set[str]] = {}
         for row, rules in outcome.reasons.items():
@@ -132,10 +135,10 @@ def _load_batch(warehouse: Warehouse, feed: Feed, load_id: str, pages: list[Page
         _write_staging(con, feed, passed_rows)
         _write_quarantine(con, feed, load_id, failed_records, reasons, refused)
         con.execute(
-            "INSERT INTO quality.validation_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO quality.validation_run VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [load_id, feed.operator, feed.feed, feed.suite, frame["_record"].nunique() + len(refused),
              passed_rows["_record"].nunique(), len(failed_records) + len(refused), outcome.success and not refused,
-             utcnow()],
+             utcnow(), seconds],
         )
         con.commit()
     except BaseException:

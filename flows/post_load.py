@@ -22,7 +22,7 @@ def derive_and_check(warehouse: Warehouse, sync_id: str, *, nightly: bool, now: 
     ]
     validated = utcnow()
     con.executemany(
-        "INSERT INTO quality.validation_run VALUES (?, 'ALL', 'warehouse', ?, ?, ?, 0, ?, ?)",
+        "INSERT INTO quality.validation_run VALUES (?, 'ALL', 'warehouse', ?, ?, ?, 0, ?, ?, NULL)",
         [[sync_id, c["check"], c["checked"], c["checked"] - c["violations"], c["violations"] == 0, validated]
          for c in checks],
     )

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
 from prefect.states import Failed
+from prefect.task_runners import ThreadPoolTaskRunner
 
 from corridor.config import Settings
 from corridor.connectors import Window, feed_registry
@@ -57,7 +58,12 @@ def _nightly_window(warehouse: Warehouse, settings: Settings, operator: str, fee
     return Window(min(start, now - timedelta(minutes=1)), now)
 
 
-@flow(name="corridor-sync")
+# Feeds load concurrently, a few at a time: enough to overlap network waits, few enough that the
+# batches held in memory stay bounded.
+FEED_CONCURRENCY = 4
+
+
+@flow(name="corridor-sync", task_runner=ThreadPoolTaskRunner(max_workers=FEED_CONCURRENCY))
 def sync_flow(
     window_from: datetime | None = None,
     window_to: datetime | None = None,

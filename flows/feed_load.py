@@ -95,6 +95,18 @@ def load_feed(
     return result
 
 
+def mark_interrupted_loads(warehouse: Warehouse) -> int:
+    """Loads a killed process left RUNNING are FAILED: nothing of them was published (publishing is atomic)."""
+    con = warehouse.cursor()
+    interrupted = con.execute(
+        "UPDATE meta.load SET status = 'FAILED', finished_utc = ?, error = operator_code || ' ' || feed"
+        " || ': interrupted (the process ended before the load finished); nothing of it was published'"
+        " WHERE status = 'RUNNING' RETURNING load_id", [utcnow()]
+    ).fetchall()
+    con.close()
+    return len(interrupted)
+
+
 def _batches(pages: Iterable[Page], batch_records: int) -> Iterator[list[Page]]:
     """Group pages into bounded batches of about `batch_records` records, as they arrive."""
     batch: list[Page] = []

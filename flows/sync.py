@@ -10,7 +10,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from corridor.config import Settings
 from corridor.connectors import Window, feed_registry
-from corridor.flows.feed_load import load_feed, utcnow
+from corridor.flows.feed_load import load_feed, mark_interrupted_loads, utcnow
 from corridor.flows.post_load import derive_and_check
 from corridor.warehouse import Warehouse
 
@@ -83,6 +83,9 @@ def sync_flow(
     nightly = window_from is None or window_to is None
     with Warehouse(settings.warehouse) as warehouse:
         warehouse.bootstrap()
+        # The warehouse file is this process's alone while it syncs: a RUNNING load now is a dead one.
+        if interrupted := mark_interrupted_loads(warehouse):
+            get_run_logger().warning("%d load(s) interrupted by an earlier crash marked FAILED", interrupted)
         windows = {
             key: _nightly_window(warehouse, settings, *key, now) if nightly else Window(window_from, window_to)
             for key in selected

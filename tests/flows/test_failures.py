@@ -78,3 +78,18 @@ def test_wrong_credentials_fail_that_feed_only(prefect_harness, sim_env, monkeyp
         assert con.execute("SELECT status, error LIKE '%refused%' FROM meta.load WHERE operator_code = 'ADY'").fetchall() == [
             ("FAILED", True)]
     assert "wrong-key" not in capsys.readouterr().err
+
+
+def test_loads_left_running_by_a_dead_process_are_marked_failed(tmp_path):
+    from corridor.flows.feed_load import mark_interrupted_loads
+
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.bootstrap()
+        con = wh.cursor()
+        con.execute("INSERT INTO meta.load (load_id, operator_code, feed, status, started_utc)"
+                    " VALUES ('L1', 'KTZ', 'tracking', 'RUNNING', now()::TIMESTAMP),"
+                    " ('L2', 'ADY', 'cargo', 'SUCCEEDED', now()::TIMESTAMP)")
+        assert mark_interrupted_loads(wh) == 1
+        rows = con.execute("SELECT load_id, status, error FROM meta.load ORDER BY 1").fetchall()
+    assert rows[0][:2] == ("L1", "FAILED") and "KTZ tracking: interrupted" in rows[0][2]
+    assert rows[1] == ("L2", "SUCCEEDED", None)

@@ -76,8 +76,8 @@ def _selected_feeds(sources: list[str], feeds: list[str]) -> list[tuple[str, str
 @cli.command()
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=Path("data/demo.duckdb"),
               show_default=True, help="The demo's warehouse file (replaced on every run).")
-@click.option("--from", "window_from", type=UtcDate(), default="2024-02-26", show_default=True)
-@click.option("--to", "window_to", type=UtcDate(), default="2024-03-04", show_default=True)
+@click.option("--from", "window_from", type=UtcDate(), default="2024-01-01", show_default=True)
+@click.option("--to", "window_to", type=UtcDate(), default="2024-03-01", show_default=True)
 def demo(warehouse: Path, window_from: datetime, window_to: datetime) -> None:
     """Start the embedded simulator, sync a historical window into a fresh warehouse, print what loaded."""
     if window_to <= window_from:

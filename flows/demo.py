@@ -32,12 +32,12 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
     with Warehouse(warehouse_path, read_only=True) as warehouse:
         con = warehouse.cursor()
         echo("")
-        echo("core.fact_equipment_event by operator and event type:")
-        for operator, event_type, events, equipment in con.execute(sql_text("demo_events_by_type.sql")).fetchall():
-            echo(f"  {operator:<11} {event_type:<16} {events:>8} events  {equipment:>6} distinct containers/wagons")
+        echo(f"headline KPIs, {window_from:%Y-%m-%d} to {window_to:%Y-%m-%d} (from the marts):")
+        for kpi, value in con.execute(sql_text("demo_headline_kpis.sql")).fetchall():
+            echo(f"  {kpi:<68} {value or '-':>12}")
         echo("quality.quarantine by reason:")
         for operator, feed, reason, records in con.execute(sql_text("demo_quarantine_by_reason.sql")).fetchall():
             echo(f"  {operator:<11} {feed:<9} {reason:<28} {records:>6}")
     echo("")
-    echo(f"query it: CORRIDOR_WAREHOUSE={warehouse_path} corridor query \"SELECT * FROM core.fact_equipment_event LIMIT 5\"")
+    echo(f"query it: CORRIDOR_WAREHOUSE={warehouse_path} corridor query \"SELECT * FROM marts.corridor_volume_monthly\"")
     return 1 if err else 0

@@ -23,7 +23,8 @@ class Settings(BaseSettings):
     start: date | None = Field(default=None, description="first sync date on a warehouse without a watermark")
     lookback_minutes: int = Field(default=60, ge=0)
     max_defect_share: float = Field(default=0.05, ge=0, le=1)
-    batch_records: int = Field(default=50_000, ge=1)
+    batch_records: int = Field(default=20_000, ge=1)
+    duckdb_memory_limit: str = Field(default="256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
 
     ktz_url: str = f"{SIMULATOR_BASE}/ktz"
     ktz_token: SecretStr = SecretStr("ktz-sim-token")
@@ -35,6 +36,11 @@ class Settings(BaseSettings):
     baku_url: str = f"{SIMULATOR_BASE}/baku"
     baku_user: str = "corridor-sim"
     baku_password: SecretStr = SecretStr("baku-sim-password")
+
+    @property
+    def docs_folder(self) -> Path:
+        """Data Docs live beside the warehouse file."""
+        return self.warehouse.parent / "docs"
 
     def start_date(self, today: date) -> date:
         return self.start or today - timedelta(days=7)

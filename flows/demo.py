@@ -34,7 +34,7 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
         echo("")
         echo(f"headline KPIs, {window_from:%Y-%m-%d} to {window_to:%Y-%m-%d} (from the marts):")
         for kpi, value in con.execute(sql_text("demo_headline_kpis.sql")).fetchall():
-            echo(f"  {kpi:<68} {value or '-':>12}")
+            echo(f"  {kpi:<68} {value or '-':>22}")
         echo("quality.quarantine by reason:")
         for operator, feed, reason, records in con.execute(sql_text("demo_quarantine_by_reason.sql")).fetchall():
             echo(f"  {operator:<11} {feed:<9} {reason:<28} {records:>6}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NONE
@@ -20,7 +21,7 @@ def load_feed_task(operator: str, feed: str, window_from: datetime, window_to: d
     """Load one feed; the settings (with secrets) are read here, never passed as parameters."""
     settings = Settings()
     spec = feed_registry()[(operator, feed)]
-    with Warehouse(settings.warehouse) as warehouse:
+    with Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit) as warehouse:
         result = load_feed(warehouse, settings, spec, Window(window_from, window_to))
     logger = get_run_logger()
     if result.status == "FAILED":
@@ -35,7 +36,7 @@ def load_feed_task(operator: str, feed: str, window_from: datetime, window_to: d
 def derive_and_check_task(sync_id: str, nightly: bool) -> dict:
     """Rebuild what depends on the loaded feeds, then check the warehouse's integrity."""
     settings = Settings()
-    with Warehouse(settings.warehouse) as warehouse:
+    with Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit) as warehouse:
         report = derive_and_check(warehouse, sync_id, nightly=nightly)
     logger = get_run_logger()
     for check in report["failed_checks"]:
@@ -60,7 +61,7 @@ def _nightly_window(warehouse: Warehouse, settings: Settings, operator: str, fee
 
 # Feeds load concurrently, a few at a time: enough to overlap network waits, few enough that the
 # batches held in memory stay bounded.
-FEED_CONCURRENCY = 4
+FEED_CONCURRENCY = 2
 
 
 @flow(name="corridor-sync", task_runner=ThreadPoolTaskRunner(max_workers=FEED_CONCURRENCY))
@@ -81,7 +82,7 @@ def sync_flow(
     ]
     now = utcnow().replace(microsecond=0)
     nightly = window_from is None or window_to is None
-    with Warehouse(settings.warehouse) as warehouse:
+    with Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit) as warehouse:
         warehouse.bootstrap()
         # The warehouse file is this process's alone while it syncs: a RUNNING load now is a dead one.
         if interrupted := mark_interrupted_loads(warehouse):
@@ -118,6 +119,9 @@ def summary_lines(summary: dict) -> tuple[list[str], list[str]]:
             for r in summary["feeds"]]
     checks = summary["checks"]
     out.append(f"warehouse checks: {len(checks) - len(summary['failed_checks'])} of {len(checks)} passed")
+    docs = [r["docs"] for r in summary["feeds"] if r.get("docs")]
+    if docs:
+        out.append(f"Data Docs: {Path(docs[0]).parent.parent / 'index.html'} (one page per validated batch)")
     out += [f"warning: {w}" for w in summary["warnings"]]
     err = [f"corridor: {r['operator']} {r['feed']} failed: {r['error']}" for r in summary["feeds"] if r["status"] != "SUCCEEDED"]
     err += [f"corridor: warehouse check {c['check']} failed: {c['violations']} of {c['checked']} rows violate it"

@@ -247,7 +247,7 @@ class ValidationRun(SQLModel, table=True):
     quarantined: int = col("bigint", "Records quarantined", required=True)
     success: bool = col("bool", "True when no record failed", required=True)
     validated_utc: datetime = col("ts", "When the batch was validated, UTC", key=True)
-    seconds: float | None = col("double", "How long the validation took, seconds")
+    seconds: float | None = col("double", "CPU seconds the validation took")
 
 
 class Load(SQLModel, table=True):

@@ -71,12 +71,15 @@ def _comment_contract_columns(con: duckdb.DuckDBPyConnection) -> None:
 class Warehouse:
     """One DuckDB database file; `cursor()` hands each thread its own connection to it."""
 
-    def __init__(self, path: Path | str, read_only: bool = False):
+    def __init__(self, path: Path | str, read_only: bool = False, memory_limit: str | None = None):
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # Every instant is a naive UTC TIMESTAMP (never TIMESTAMPTZ), so the host's TZ cannot shift it.
         self._con = duckdb.connect(str(self.path), read_only=read_only)
+        if memory_limit:
+            # DuckDB would otherwise cache up to 80 % of the machine's memory; it spills beyond the limit.
+            self._con.execute(f"SET memory_limit = '{memory_limit}'")
         # Publishing into core is serialised: concurrent feeds validate in parallel, commit in turn.
         self.publish_lock = threading.Lock()
 

@@ -93,3 +93,26 @@ def test_loads_left_running_by_a_dead_process_are_marked_failed(tmp_path):
         rows = con.execute("SELECT load_id, status, error FROM meta.load ORDER BY 1").fetchall()
     assert rows[0][:2] == ("L1", "FAILED") and "KTZ tracking: interrupted" in rows[0][2]
     assert rows[1] == ("L2", "SUCCEEDED", None)
+
+
+def test_conflicting_twins_in_one_batch_make_one_quarantine_row(tmp_path, monkeypatch):
+    """Two defective versions of one (id, revision) in a batch: one row, with both versions' reasons."""
+    import dataclasses
+
+    from corridor.connectors import Page, RawRecord
+    from corridor.connectors.http import Fetched
+    from corridor.flows import feed_load
+
+    base = {"op_id": "1", "revision": 1, "updated_at": "2024-03-01T10:00:00+05:00", "op_code": "02",
+            "op_time": "2024-03-01T09:00:00+05:00", "esr": "663109", "train_no": "8701", "wagon_no": "51234565",
+            "container_no": None, "waybill_no": None, "laden": True}
+    records = [RawRecord.from_json({**base, "op_code": "99"}), RawRecord.from_json({**base, "esr": "700011"})]
+    page = Page(Fetched("http://sim.test/ops", {}, 200, {}, b"", datetime(2024, 3, 2)), records)
+    feed = dataclasses.replace(feed_registry()[("KTZ", "tracking")], fetch=lambda client, window: iter([page]))
+    monkeypatch.setitem(feed_load.OPERATOR_MODULES, "KTZ", type("Stub", (), {"CLIENT": lambda s, h: None}))
+    with Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.bootstrap()
+        result = load_feed(wh, Settings(), feed, WINDOW, advance_watermark=False)
+        rows = wh.cursor().execute("SELECT source_record_id, source_revision, reasons FROM quality.quarantine").fetchall()
+    assert result.status == "SUCCEEDED" and result.quarantined == 2
+    assert rows == [("1", 1, ["esr_known", "op_code_known", "revision_consistent"])]

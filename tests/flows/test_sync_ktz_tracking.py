@@ -120,3 +120,13 @@ def test_cli_sync_exit_status_and_summary(prefect_harness, sim_env):
     assert done.returncode == 0, done.stderr[-2000:]
     assert "KTZ         tracking  SUCCEEDED" in done.stdout
     assert "ktz-sim-token" not in done.stdout + done.stderr
+
+
+def test_data_docs_are_written_and_linked(synced):
+    path, first, *_ = synced
+    docs = first[0]["docs"]
+    assert docs and docs.endswith("index.html") and first[0]["load_id"] in docs
+    index = (path.parent / "docs" / "index.html").read_text()
+    assert first[0]["load_id"] in index
+    run_page = open(docs).read()
+    assert "ktz_tracking" in run_page and ".html" in run_page

@@ -90,6 +90,7 @@ def load_feed(
         http.close()
     result.docs = _write_docs(settings, load_id, validations)
     if result.status == "FAILED":
+        result.loaded = 0  # nothing of a failed load is published, as meta.load records
         con.execute(
             "UPDATE meta.load SET status = 'FAILED', records_received = ?, records_loaded = 0,"
             " records_quarantined = ?, finished_utc = ?, error = ? WHERE load_id = ?",

@@ -21,6 +21,8 @@ SHIPMENT_COLUMNS = ("qaime_no", "versiya", "ixrac_tarixi", "konteyner_no", "olcu
 OPERATION_COLUMNS = ("emeliyyat_id", "versiya", "ixrac_tarixi", "emeliyyat_kodu", "tarix", "stansiya", "qatar_no", "vaqon_no",
                      "konteyner_no", "qaime_no", "yuklu")
 TIMETABLE_COLUMNS = ("qatar_no", "marsrut", "sira", "stansiya", "plan_gelis", "plan_gedis")
+# Revision 1 of an operation and its revision-consistency repeat publish before t + 72 h (lag) + 5 h 10 min.
+_V1_DELAY = 72 * HOUR + 310 * 60
 OPS_DEFECTS = ("op_code_known", "event_not_after_published", "container_check_digit", "wagon_check_digit", "esr_known", "revision_consistent")
 CARGO_DEFECTS = ("weight_in_range", "container_check_digit", "wagon_check_digit", "esr_known", "revision_consistent")
 
@@ -120,6 +122,8 @@ def operations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]
                 continue  # every version publishes in [t, t + MAX_DELAY)
             oid = f"5{j.jn:09d}{seq:02d}"
             err = ctx.corrected(oid)
+            if not err and t < start - _V1_DELAY:
+                continue  # only a correction (revision 2) can still publish this late
             pub1 = t + ctx.lag(oid, 1)
             versions = [(1, t - err if err else t, pub1)]
             if err:

@@ -14,6 +14,8 @@ from .world import AKTAU_PORT, BORDER_TO_ALMATY, BOYUK_KESIK, DAY, HOUR, to_ts
 OPERATOR = "KTZ"
 HQ_ZONE = "Asia/Almaty"  # KTZ stamps updated_at in its head office's zone
 MAX_WINDOW = 7 * DAY
+# Revision 1 of an operation and its revision-consistency repeat publish before t + 72 h (lag) + 5 h 10 min.
+_V1_DELAY = 72 * HOUR + 310 * 60
 OPS_DEFECTS = ("op_code_known", "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent")
 CARGO_DEFECTS = ("container_check_digit", "wagon_check_digit", "esr_known", "weight_in_range", "event_not_after_published", "size_type_known")
 SCHEDULE_DEFECTS = ("esr_known", "departure_not_before_arrival")
@@ -33,6 +35,8 @@ def operations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]
                 continue  # every version publishes in [t, t + MAX_DELAY)
             op_id = f"{j.jn:09d}{seq:02d}"
             err = ctx.corrected(op_id)
+            if not err and t < start - _V1_DELAY:
+                continue  # only a correction (revision 2) can still publish this late
             pub1 = t + ctx.lag(op_id, 1)
             versions = [(1, t - err if err else t, pub1)]
             if err:

@@ -9,7 +9,7 @@ from corridor.config import Settings
 
 from . import records as r
 from .faults import Fault, FaultState
-from .world import DAY, FIRST_DATE, World, _Lru, day_of, months_between, to_ts
+from .world import DAY, FIRST_DATE, World, _Lru, day_of, gc_paused, months_between, to_ts
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class Simulator:
         out: list = [self._buckets.peek((operator, feed, d)) for d in days]
         if all(b is not None for b in out):
             return out
-        with self._build_lock:
+        with self._build_lock, gc_paused():
             out = [self._buckets.peek((operator, feed, d)) for d in days]
             missing = [d for d, b in zip(days, out) if b is None]
             for i in range(0, len(missing), MAX_BATCH_DAYS):

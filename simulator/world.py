@@ -6,8 +6,11 @@ can be generated on demand, in any order, with the same result.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import functools
+import gc
 import random
+from _random import Random as _CRandom  # random.Random's core: same seeding, same stream
 from bisect import bisect_left
 import threading
 import zlib
@@ -57,6 +60,31 @@ def from_ts(t: int) -> datetime:
 
 def day_of(t: int) -> date:
     return date.fromordinal(_EPOCH_ORD + t // DAY)
+
+
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = [0, False]  # active pauses, whether the collector was enabled before the first
+
+
+@contextlib.contextmanager
+def gc_paused():
+    """Pause the cyclic garbage collector while building journeys or records (nothing built has cycles).
+
+    Building allocates hundreds of thousands of lists, dicts and objects that stay cached; every automatic
+    collection then walks the whole cache, which costs more than the building itself. Nested and concurrent
+    pauses are counted; the collector is enabled again (if it was) when the last one ends."""
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
 
 
 def _fmix(h: int) -> int:
@@ -285,6 +313,18 @@ def _wagon_no(rng: random.Random, first: str) -> str:
     return f"{body}{(10 - total % 10) % 10}"
 
 
+# Fast paths of _pick and _wagon_no for the wagon journeys (same arithmetic, same random draws).
+_W_CARGO = [(c, w, "7" if c.gng.startswith("27") else "6" if c.gng[:2] in ("72", "74") else "9") for c, w in WEST_CARGO]
+_E_CARGO = [(c, w, "7" if c.gng.startswith("27") else "9") for c, w in EAST_CARGO]
+_W_CARGO_TOTAL, _E_CARGO_TOTAL = sum(w for _, w in WEST_CARGO), sum(w for _, w in EAST_CARGO)
+_KZ_ORIGINS_TOTAL, _AZ_DESTS_TOTAL = sum(w for _, w in KZ_ORIGINS), sum(w for _, w in AZ_DESTS)
+_AZ_ORIGINS_TOTAL, _KZ_DESTS_TOTAL = sum(w for _, w in AZ_ORIGINS), sum(w for _, w in KZ_DESTS)
+_W2 = {str(n): _DIGIT_SUM[0][n] for n in range(10)}
+_TA = [_DIGIT_SUM[1][n // 100] + _DIGIT_SUM[0][n // 10 % 10] + _DIGIT_SUM[1][n % 10] for n in range(1000)]  # digits 2-4
+_TB = [_DIGIT_SUM[0][n // 100] + _DIGIT_SUM[1][n // 10 % 10] + _DIGIT_SUM[0][n % 10] for n in range(1000)]  # digits 5-7
+_CHECK = [(10 - t % 10) % 10 for t in range(100)]
+
+
 class World:
     """Ground truth of the corridor for one seed and scale; days are generated on demand and cached (LRU)."""
 
@@ -297,7 +337,7 @@ class World:
         self._rot_days: dict = {}  # ordinal → (rotations, west index, east index)
         self._runs: dict = {}
         self._deps: dict = {}
-        self._ops: dict = {}
+        self._legs: dict = {}  # (train key, departure day) → _leg
         self.ferries = [v for v in vessels() if v["kind"] == "RAIL_FERRY"]
         self.feeders = [v for v in vessels() if v["kind"] == "CONTAINER_FEEDER"]
 
@@ -595,138 +635,222 @@ class World:
 
     def wagon_journeys(self, d: date) -> list[Journey]:
         """Wagonload consignments accepted on UTC date `d` (westbound at KTZ, eastbound at ADY)."""
-        return self._days.get(("wag", d), lambda: self._make_wagons(d))
+        def make():
+            with gc_paused():
+                return self._make_wagons(d)
+        return self._days.get(("wag", d), make)
 
     def _make_wagons(self, d: date) -> list[Journey]:
         if d < FIRST_DATE:
             return []
         west, east = self.wagon_count(d)
         base = (d - FIRST_DATE).days * 100_000
-        out = [self._west(d, i, base + i) for i in range(west)]
-        out += [self._east(d, i, base + 50_000 + i) for i in range(east)]
-        return out
+        return self._make_west(d, west, base) + self._make_east(d, east, base + 50_000)
 
     def _west(self, d: date, i: int, jn: int) -> Journey:
-        seed = self.seed
-        rng = random.Random(zlib.crc32(f"{seed}|W|{d.toordinal()}|{i}".encode()) * 7919 + 4)  # rng_for(seed, "W", ordinal, i)
-        j = Journey("W", jn)
-        j.waybill = f"{_yy(d)}KZ{(_yday(d) * 20000 + i) % 10_000_000:07d}"
-        j.cargo = _pick(rng, WEST_CARGO)
-        j.wagon = j.ady_wagon = _wagon_no(rng, "7" if j.cargo.gng.startswith("27") else "6" if j.cargo.gng[:2] in ("72", "74") else "9")
-        j.weight_kg = int(rng.uniform(55_000, 70_000)) // 10 * 10
-        j.other_weight_kg = j.weight_kg if rng.random() >= WEIGHT_MISMATCH_SHARE else int(j.weight_kg * rng.choice((0.95, 1.04, 0.97)))
-        j.origin = _pick(rng, KZ_ORIGINS)
-        j.dest = _pick(rng, AZ_DESTS)
-        j.accepted = to_ts(d) + int(rng.random() * DAY)
-        first = "05" if j.origin in BORDER_TO_ALMATY else "01"
-        j.ktz_ops = [(first, j.accepted, j.origin, None)]
-        if rng.random() < CANCEL_SHARE:
-            j.cancelled = True
-            j.ktz_cargo = [("ACCEPTED", j.accepted, j.weight_kg), ("CANCELLED", j.accepted + int(rng.uniform(2, 20) * HOUR), j.weight_kg)]
-            return j
-        key = f"KW{j.origin}"
-        t_dep, dep_day = self._next_departure(key, j.accepted + 3 * HOUR)
-        j.ktz_train = f"2{_KZ_ORIGIN_IDX[j.origin]}{dep_day.toordinal() % 100:02d}"
-        run = self._run(f"{key}.{dep_day.toordinal()}", self._kz_west(j.origin), t_dep)
-        j.ktz_ops += self._rail_ops_memo(run, j.ktz_train, "ktz")
-        port_arr = run[-1][1]
-        t06 = port_arr + int(rng.uniform(1, 3) * HOUR)
-        j.ktz_ops.append(("06", t06, AKTAU_PORT, j.ktz_train))
-        j.departed = t_dep
-        t_rd = t06 + int(rng.uniform(0, 20) * 60)
-        rot = self._west_rotation(t_rd + 2 * HOUR)
-        j.rotation = rot
-        t_load = max(t_rd + HOUR, rot.a_atb + HOUR // 2)
-        t_load += int(rng.uniform(0, max(0.05, (rot.a_atd - HOUR - t_load) / HOUR)) * HOUR)
-        j.aktau_moves = [("RAIL_DISCHARGE", t_rd, "RAIL", j.ktz_train, None),
-                         ("VESSEL_LOAD", t_load, "VESSEL", "IMO" + rot.vessel_imo, rot.a_call)]
-        t_disc = rot.b_atb + int(rng.uniform(0.3, 5) * HOUR)
-        t_rlod = t_disc + int(rng.uniform(1, 10) * HOUR)
-        dest_idx = _AZ_DEST_IDX[j.dest]
-        akey = f"AW{j.dest}"
-        a_dep, a_day = self._next_departure(akey, t_rlod + 2 * HOUR)
-        j.ady_train = f"3{dest_idx}{a_day.toordinal() % 100:02d}"
-        j.baku_events = [("DISC", t_disc, "VESSEL", {"imo": rot.vessel_imo, "voyage": rot.voy_west}, "ALAT-FT"),
-                         ("RLOD", t_rlod, "RAIL", {"train": j.ady_train, "wagon": j.wagon}, "ALAT-RT")]
-        t_qbs = t_rlod + int(rng.uniform(0, 30) * 60)
-        arun = self._run(f"{akey}.{a_day.toordinal()}", _AZ_WEST_RUNS[j.dest], a_dep)
-        j.ady_ops = [("QBS", t_qbs, ALAT, None), *self._rail_ops_memo(arun, j.ady_train, "ady")]
-        arr = arun[-1][1]
-        j.arrived = arr
-        if j.dest == BOYUK_KESIK:
-            j.ady_ops.append(("SRH", arr + int(rng.uniform(1, 4) * HOUR), BOYUK_KESIK, j.ady_train))
-            j.ady_cargo = [("YOLDA", t_qbs, j.other_weight_kg)]
-        else:
-            t_tsl = arr + int(rng.uniform(2, 10) * HOUR)
-            j.ady_ops.append(("TSL", t_tsl, j.dest, None))
-            j.ady_cargo = [("YOLDA", t_qbs, j.other_weight_kg), ("CATDI", t_tsl, j.other_weight_kg)]
-        j.ktz_cargo = [("ACCEPTED", j.accepted, j.weight_kg), ("IN_TRANSIT", t_dep, j.weight_kg), ("HANDED_OVER", t06, j.weight_kg)]
-        if rng.random() < 0.03:  # a preliminary weight, corrected on departure
-            j.ktz_cargo[0] = ("ACCEPTED", j.accepted, int(j.weight_kg * rng.uniform(0.97, 1.03)) // 10 * 10)
-        j.manifest = (rot, rot.a_atd)
-        j.declaration = (rot, t_disc + int(rng.uniform(0.2, 3) * HOUR), "W")
-        return j
+        return self._make_west(d, 1, jn - i, i)[0]
 
     def _east(self, d: date, i: int, jn: int) -> Journey:
-        rng = random.Random(zlib.crc32(f"{self.seed}|E|{d.toordinal()}|{i}".encode()) * 7919 + 4)  # rng_for(seed, "E", ordinal, i)
-        j = Journey("E", jn)
-        j.waybill = f"{_yy(d)}AZ{(_yday(d) * 20000 + i) % 10_000_000:07d}"
-        j.cargo = _pick(rng, EAST_CARGO)
-        j.wagon = j.ady_wagon = _wagon_no(rng, "7" if j.cargo.gng.startswith("27") else "9")
-        j.weight_kg = int(rng.uniform(55_000, 70_000)) // 10 * 10
-        j.other_weight_kg = j.weight_kg if rng.random() >= WEIGHT_MISMATCH_SHARE else int(j.weight_kg * rng.choice((0.95, 1.04, 0.97)))
-        j.origin = _pick(rng, AZ_ORIGINS)
-        j.dest = _pick(rng, KZ_DESTS)
-        j.accepted = to_ts(d) + int(rng.random() * DAY)
-        j.ady_ops = [("QBL", j.accepted, j.origin, None)]
-        if rng.random() < CANCEL_SHARE:
-            j.cancelled = True
-            j.ady_cargo = [("QEBUL", j.accepted, j.weight_kg), ("LEGV", j.accepted + int(rng.uniform(2, 20) * HOUR), j.weight_kg)]
-            return j
-        akey = f"AE{j.origin}"
-        a_dep, a_day = self._next_departure(akey, j.accepted + 3 * HOUR)
-        j.ady_train = f"4{_AZ_ORIGIN_IDX[j.origin]}{a_day.toordinal() % 100:02d}"
-        back = _AZ_EAST_RUNS[j.origin]
-        arun = self._run(f"{akey}.{a_day.toordinal()}", back, a_dep)
-        j.departed = a_dep
-        j.ady_ops += self._rail_ops_memo(arun, j.ady_train, "ady")
-        t_lmt = arun[-1][1] + int(rng.uniform(1, 4) * HOUR)
-        j.ady_ops.append(("LMT", t_lmt, ALAT, j.ady_train))
-        j.ady_cargo = [("QEBUL", j.accepted, j.weight_kg), ("YOLDA", a_dep, j.weight_kg)]
-        t_rdsc = t_lmt + int(rng.uniform(0, 30) * 60)
-        rot, arr_rot = self._east_rotation(t_rdsc + 2 * HOUR)
-        j.rotation = rot
-        t_load = max(t_rdsc + HOUR, rot.b_atb + HOUR // 2)
-        t_load += int(rng.uniform(0, max(0.05, (rot.b_atd - HOUR - t_load) / HOUR)) * HOUR)
-        j.baku_events = [("RDSC", t_rdsc, "RAIL", {"train": j.ady_train, "wagon": j.wagon}, "ALAT-RT"),
-                         ("LOAD", t_load, "VESSEL", {"imo": rot.vessel_imo, "voyage": rot.voy_east}, "ALAT-FT")]
-        j.declaration = (rot, t_rdsc + int(rng.uniform(0.2, 3) * HOUR), "E")
-        t_vd = arr_rot.a_atb + int(rng.uniform(0.3, 4) * HOUR)
-        t_rl = t_vd + int(rng.uniform(1, 10) * HOUR)
-        dest_idx = _KZ_DEST_IDX[j.dest]
-        key = f"KE{j.dest}"
-        t_dep, dep_day = self._next_departure(key, t_rl + 2 * HOUR)
-        j.ktz_train = f"1{dest_idx}{dep_day.toordinal() % 100:02d}"
-        j.aktau_moves = [("VESSEL_DISCHARGE", t_vd, "VESSEL", "IMO" + arr_rot.vessel_imo, arr_rot.a_call),
-                         ("RAIL_LOAD", t_rl, "RAIL", j.ktz_train, None)]
-        t10 = t_rl + int(rng.uniform(0, 30) * 60)
-        run = self._run(f"{key}.{dep_day.toordinal()}", self._kz_east(j.dest), t_dep)
-        j.ktz_ops = [("10", t10, AKTAU_PORT, None), *self._rail_ops_memo(run, j.ktz_train, "ktz")]
-        t09 = run[-1][1] + int(rng.uniform(2, 10) * HOUR)
-        j.ktz_ops.append(("09", t09, j.dest, None))
-        j.arrived = run[-1][1]
-        j.ktz_cargo = [("IN_TRANSIT", t10, j.other_weight_kg), ("DELIVERED", t09, j.other_weight_kg)]
-        return j
+        return self._make_east(d, 1, jn - i, i)[0]
 
-    def _rail_ops_memo(self, run: list, train: str, op: str) -> tuple:
-        """_rail_ops, shared by the wagons of one train run (runs are memoised, so `run` identifies it while cached)."""
-        key = (id(run), run[0][2], train, op)
-        got = self._ops.get(key)
-        if got is None or got[0] is not run:
-            if len(self._ops) > 20_000:
-                self._ops.clear()
-            got = self._ops[key] = (run, tuple(self._rail_ops(run, train, op)))
-        return got[1]
+    def _leg(self, key: str, ready: int, stations: list, prefix: str, op: str) -> tuple:
+        """The train `key` that first leaves at or after `ready`: (departure, train number, run, rail operations).
+
+        The same as _next_departure, then _run and _rail_ops of that day's train, memoised per (key, day)."""
+        first = _EPOCH_ORD + ready // DAY
+        deps = self._deps
+        for o in (first, first + 1, first + 2):
+            got = deps.get((key, o))
+            if got is None:
+                dd = date.fromordinal(o)
+                got = (self._daily_departure(self.seed, key, dd), dd)
+                if len(deps) > 20_000:
+                    deps.clear()
+                deps[(key, o)] = got
+            if got[0] >= ready:
+                break
+        legs = self._legs
+        leg = legs.get((key, o))
+        if leg is None:
+            t_dep = got[0]
+            train = f"{prefix}{o % 100:02d}"
+            run = self._run(f"{key}.{o}", stations, t_dep)
+            leg = (t_dep, train, run, tuple(self._rail_ops(run, train, op)))
+            if len(legs) > 20_000:
+                legs.clear()
+            legs[(key, o)] = leg
+        return leg
+
+    def _make_west(self, d: date, count: int, base: int, first_i: int = 0) -> list[Journey]:
+        """Westbound wagons first_i … first_i+count-1 accepted on `d` (each from its own random stream, see rng_for)."""
+        prefix = f"{self.seed}|W|{d.toordinal()}|"
+        day0, yy, wb0 = to_ts(d), _yy(d), _yday(d) * 20000
+        crc, new_rng = zlib.crc32, _CRandom
+        leg, west_rotation = self._leg, self._west_rotation
+        out = []
+        for i in range(first_i, first_i + count):
+            rng = new_rng(crc(f"{prefix}{i}".encode()) * 7919 + 4)  # rng_for(seed, "W", ordinal, i)
+            r, bits = rng.random, rng.getrandbits
+            j = Journey("W", base + i)
+            j.waybill = f"{yy}KZ{(wb0 + i) % 10_000_000:07d}"
+            x = r() * _W_CARGO_TOTAL
+            for cargo, w, wfirst in _W_CARGO:
+                x -= w
+                if x < 0:
+                    break
+            j.cargo = cargo
+            num = bits(20)  # randrange(1_000_000)
+            while num >= 1_000_000:
+                num = bits(20)
+            j.wagon = j.ady_wagon = f"{wfirst}{num:06d}{_CHECK[_W2[wfirst] + _TA[num // 1000] + _TB[num % 1000]]}"
+            j.weight_kg = weight = int(55_000 + (70_000 - 55_000) * r()) // 10 * 10
+            if r() >= WEIGHT_MISMATCH_SHARE:
+                other = weight
+            else:
+                c = bits(2)  # choice of three
+                while c >= 3:
+                    c = bits(2)
+                other = int(weight * (0.95, 1.04, 0.97)[c])
+            j.other_weight_kg = other
+            x = r() * _KZ_ORIGINS_TOTAL
+            for origin, w in KZ_ORIGINS:
+                x -= w
+                if x < 0:
+                    break
+            x = r() * _AZ_DESTS_TOTAL
+            for dest, w in AZ_DESTS:
+                x -= w
+                if x < 0:
+                    break
+            j.origin, j.dest = origin, dest
+            j.accepted = accepted = day0 + int(r() * DAY)
+            ktz_ops = j.ktz_ops = [("05" if origin in BORDER_TO_ALMATY else "01", accepted, origin, None)]
+            if r() < CANCEL_SHARE:
+                j.cancelled = True
+                j.ktz_cargo = [("ACCEPTED", accepted, weight), ("CANCELLED", accepted + int((2 + (20 - 2) * r()) * HOUR), weight)]
+                out.append(j)
+                continue
+            key, kz_stations, tprefix = _KW[origin]
+            t_dep, train, run, ops = leg(key, accepted + 3 * HOUR, kz_stations, tprefix, "ktz")
+            j.ktz_train = train
+            ktz_ops += ops
+            t06 = run[-1][1] + int((1 + (3 - 1) * r()) * HOUR)
+            ktz_ops.append(("06", t06, AKTAU_PORT, train))
+            j.departed = t_dep
+            t_rd = t06 + int((0 + (20 - 0) * r()) * 60)
+            rot = west_rotation(t_rd + 2 * HOUR)
+            j.rotation = rot
+            t_load = max(t_rd + HOUR, rot.a_atb + HOUR // 2)
+            t_load += int(max(0.05, (rot.a_atd - HOUR - t_load) / HOUR) * r() * HOUR)
+            j.aktau_moves = [("RAIL_DISCHARGE", t_rd, "RAIL", train, None),
+                             ("VESSEL_LOAD", t_load, "VESSEL", "IMO" + rot.vessel_imo, rot.a_call)]
+            t_disc = rot.b_atb + int((0.3 + (5 - 0.3) * r()) * HOUR)
+            t_rlod = t_disc + int((1 + (10 - 1) * r()) * HOUR)
+            akey, az_stations, aprefix = _AW[dest]
+            _, a_train, arun, aops = leg(akey, t_rlod + 2 * HOUR, az_stations, aprefix, "ady")
+            j.ady_train = a_train
+            j.baku_events = [("DISC", t_disc, "VESSEL", {"imo": rot.vessel_imo, "voyage": rot.voy_west}, "ALAT-FT"),
+                             ("RLOD", t_rlod, "RAIL", {"train": a_train, "wagon": j.wagon}, "ALAT-RT")]
+            t_qbs = t_rlod + int((0 + (30 - 0) * r()) * 60)
+            ady_ops = j.ady_ops = [("QBS", t_qbs, ALAT, None), *aops]
+            arr = arun[-1][1]
+            j.arrived = arr
+            if dest == BOYUK_KESIK:
+                ady_ops.append(("SRH", arr + int((1 + (4 - 1) * r()) * HOUR), BOYUK_KESIK, a_train))
+                j.ady_cargo = [("YOLDA", t_qbs, other)]
+            else:
+                t_tsl = arr + int((2 + (10 - 2) * r()) * HOUR)
+                ady_ops.append(("TSL", t_tsl, dest, None))
+                j.ady_cargo = [("YOLDA", t_qbs, other), ("CATDI", t_tsl, other)]
+            ktz_cargo = j.ktz_cargo = [("ACCEPTED", accepted, weight), ("IN_TRANSIT", t_dep, weight), ("HANDED_OVER", t06, weight)]
+            if r() < 0.03:  # a preliminary weight, corrected on departure
+                ktz_cargo[0] = ("ACCEPTED", accepted, int(weight * (0.97 + (1.03 - 0.97) * r())) // 10 * 10)
+            j.manifest = (rot, rot.a_atd)
+            j.declaration = (rot, t_disc + int((0.2 + (3 - 0.2) * r()) * HOUR), "W")
+            out.append(j)
+        return out
+
+    def _make_east(self, d: date, count: int, base: int, first_i: int = 0) -> list[Journey]:
+        """Eastbound wagons first_i … first_i+count-1 accepted on `d` (each from its own random stream, see rng_for)."""
+        prefix = f"{self.seed}|E|{d.toordinal()}|"
+        day0, yy, wb0 = to_ts(d), _yy(d), _yday(d) * 20000
+        crc, new_rng = zlib.crc32, _CRandom
+        leg, east_rotation = self._leg, self._east_rotation
+        out = []
+        for i in range(first_i, first_i + count):
+            rng = new_rng(crc(f"{prefix}{i}".encode()) * 7919 + 4)  # rng_for(seed, "E", ordinal, i)
+            r, bits = rng.random, rng.getrandbits
+            j = Journey("E", base + i)
+            j.waybill = f"{yy}AZ{(wb0 + i) % 10_000_000:07d}"
+            x = r() * _E_CARGO_TOTAL
+            for cargo, w, wfirst in _E_CARGO:
+                x -= w
+                if x < 0:
+                    break
+            j.cargo = cargo
+            num = bits(20)
+            while num >= 1_000_000:
+                num = bits(20)
+            j.wagon = j.ady_wagon = wagon = f"{wfirst}{num:06d}{_CHECK[_W2[wfirst] + _TA[num // 1000] + _TB[num % 1000]]}"
+            j.weight_kg = weight = int(55_000 + (70_000 - 55_000) * r()) // 10 * 10
+            if r() >= WEIGHT_MISMATCH_SHARE:
+                other = weight
+            else:
+                c = bits(2)
+                while c >= 3:
+                    c = bits(2)
+                other = int(weight * (0.95, 1.04, 0.97)[c])
+            j.other_weight_kg = other
+            x = r() * _AZ_ORIGINS_TOTAL
+            for origin, w in AZ_ORIGINS:
+                x -= w
+                if x < 0:
+                    break
+            x = r() * _KZ_DESTS_TOTAL
+            for dest, w in KZ_DESTS:
+                x -= w
+                if x < 0:
+                    break
+            j.origin, j.dest = origin, dest
+            j.accepted = accepted = day0 + int(r() * DAY)
+            ady_ops = j.ady_ops = [("QBL", accepted, origin, None)]
+            if r() < CANCEL_SHARE:
+                j.cancelled = True
+                j.ady_cargo = [("QEBUL", accepted, weight), ("LEGV", accepted + int((2 + (20 - 2) * r()) * HOUR), weight)]
+                out.append(j)
+                continue
+            akey, az_stations, aprefix = _AE[origin]
+            a_dep, a_train, arun, aops = leg(akey, accepted + 3 * HOUR, az_stations, aprefix, "ady")
+            j.ady_train = a_train
+            j.departed = a_dep
+            ady_ops += aops
+            t_lmt = arun[-1][1] + int((1 + (4 - 1) * r()) * HOUR)
+            ady_ops.append(("LMT", t_lmt, ALAT, a_train))
+            j.ady_cargo = [("QEBUL", accepted, weight), ("YOLDA", a_dep, weight)]
+            t_rdsc = t_lmt + int((0 + (30 - 0) * r()) * 60)
+            rot, arr_rot = east_rotation(t_rdsc + 2 * HOUR)
+            j.rotation = rot
+            t_load = max(t_rdsc + HOUR, rot.b_atb + HOUR // 2)
+            t_load += int(max(0.05, (rot.b_atd - HOUR - t_load) / HOUR) * r() * HOUR)
+            j.baku_events = [("RDSC", t_rdsc, "RAIL", {"train": a_train, "wagon": wagon}, "ALAT-RT"),
+                             ("LOAD", t_load, "VESSEL", {"imo": rot.vessel_imo, "voyage": rot.voy_east}, "ALAT-FT")]
+            j.declaration = (rot, t_rdsc + int((0.2 + (3 - 0.2) * r()) * HOUR), "E")
+            t_vd = arr_rot.a_atb + int((0.3 + (4 - 0.3) * r()) * HOUR)
+            t_rl = t_vd + int((1 + (10 - 1) * r()) * HOUR)
+            key, kz_stations, tprefix = _KE[dest]
+            _, train, run, ops = leg(key, t_rl + 2 * HOUR, kz_stations, tprefix, "ktz")
+            j.ktz_train = train
+            j.aktau_moves = [("VESSEL_DISCHARGE", t_vd, "VESSEL", "IMO" + arr_rot.vessel_imo, arr_rot.a_call),
+                             ("RAIL_LOAD", t_rl, "RAIL", train, None)]
+            t10 = t_rl + int((0 + (30 - 0) * r()) * 60)
+            ktz_ops = j.ktz_ops = [("10", t10, AKTAU_PORT, None), *ops]
+            t_arr = run[-1][1]
+            t09 = t_arr + int((2 + (10 - 2) * r()) * HOUR)
+            ktz_ops.append(("09", t09, dest, None))
+            j.arrived = t_arr
+            j.ktz_cargo = [("IN_TRANSIT", t10, other), ("DELIVERED", t09, other)]
+            out.append(j)
+        return out
 
     @staticmethod
     def _rail_ops(run: list, train: str, op: str) -> list:
@@ -779,3 +903,10 @@ def months_between(a: date, b: date) -> list[tuple[int, int]]:
             out.append((y, m))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
+
+
+# Train keys, stations and train-number prefixes of the wagonload legs (World._make_west / _make_east).
+_KW = {o: (f"KW{o}", World._kz_west(o), f"2{_KZ_ORIGIN_IDX[o]}") for o, _ in KZ_ORIGINS}
+_AW = {d: (f"AW{d}", _AZ_WEST_RUNS[d], f"3{_AZ_DEST_IDX[d]}") for d, _ in AZ_DESTS}
+_AE = {o: (f"AE{o}", _AZ_EAST_RUNS[o], f"4{_AZ_ORIGIN_IDX[o]}") for o, _ in AZ_ORIGINS}
+_KE = {d: (f"KE{d}", World._kz_east(d), f"1{_KZ_DEST_IDX[d]}") for d, _ in KZ_DESTS}

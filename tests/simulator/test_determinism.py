@@ -63,3 +63,20 @@ def test_a_window_built_at_once_equals_its_days_built_one_by_one_in_any_order():
         one_by_one = [x for i in range(days) for x in parts[i] if start + 3600 <= x.pub < start + days * 86400 - 60]
         assert together == one_by_one, (operator, feed)
         assert together
+
+
+def test_building_leaves_the_garbage_collector_as_it_was():
+    """Builds pause the cyclic collector (simulator.world.gc_paused) and must restore its state, enabled or not."""
+    import gc
+
+    from corridor.simulator import Simulator
+    sim = Simulator(CFG)
+    assert gc.isenabled()
+    assert sim.records("KTZ", "tracking", 1709251200, 1709337600)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert sim.records("ADY", "tracking", 1709251200, 1709337600)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

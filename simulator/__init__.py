@@ -1,7 +1,7 @@
 """The feed simulator: one deterministic corridor world served as the four operators' twelve feeds."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from .faults import Fault, parse_fault
 from .server import make_server, run_embedded, serve

@@ -2,10 +2,9 @@
 from datetime import datetime
 
 import duckdb
-import pytest
 
 from corridor.config import Settings
-from corridor.connectors import RetryPolicy, Window, feed_registry
+from corridor.connectors import Window, feed_registry
 from corridor.flows.feed_load import load_feed
 from corridor.flows.post_load import derive_and_check
 from corridor.flows.sync import run_sync

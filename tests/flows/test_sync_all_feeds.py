@@ -90,3 +90,20 @@ def test_quarantined_schedules_are_injected_defects(synced, sim_config, operator
             "SELECT source_record_id, source_revision, reasons FROM quality.quarantine"
             " WHERE operator_code = ? AND feed = 'schedule'", [operator]).fetchall()
     assert [(i, r, reasons) for i, r, reasons in quarantined if tags.get((i, r)) not in reasons] == []
+
+
+def test_no_secret_reaches_the_warehouse_or_the_data_docs(synced):
+    from corridor.config import Settings
+
+    path, *_ = synced
+    settings = Settings()
+    secrets = [s.get_secret_value() for s in (settings.ktz_token, settings.ady_api_key,
+                                              settings.aktau_client_secret, settings.baku_password)]
+    with duckdb.connect(str(path), read_only=True) as con:
+        text = " ".join(str(v) for row in con.execute(
+            "SELECT url, params FROM raw.page UNION ALL SELECT error, NULL FROM meta.load").fetchall() for v in row)
+    files = [path, *(path.parent / "docs").rglob("*")]
+    blobs = [f.read_bytes() for f in files if f.is_file()]
+    for secret in secrets:
+        assert secret not in text and "Bearer" not in text
+        assert not any(secret.encode() in blob for blob in blobs), secret

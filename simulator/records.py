@@ -24,7 +24,7 @@ CORRECTION_SHARE = 0.02
 MAX_DELAY = 127 * HOUR
 # Codes that look real but are not in reference/locations.md (the last fails its own check digit).
 UNKNOWN_ESR = ("664005", "553209", "701802", "663108")
-UNKNOWN_PORT = ("KZAKX", "AZXXX", "RUAST")
+UNKNOWN_PORT = ("KZAKX", "AZZZZ", "RUAST")
 
 
 class Rec(NamedTuple):

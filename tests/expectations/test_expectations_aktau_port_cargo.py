@@ -26,7 +26,7 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_missing": ({"revision": None}, ["revision_present"]),
     "published_missing": ({"published_utc": None}, ["published_utc_present"]),
     "negative_weight": ({"gross_weight_t": -64.25}, ["weight_in_range"]),
-    "discharge_port_unknown": ({"port_of_discharge": "AZXXX"}, ["port_known"]),
+    "discharge_port_unknown": ({"port_of_discharge": "AZZZZ"}, ["port_known"]),
     "loading_port_unknown": ({"port_of_loading": "RUAST"}, ["port_known"]),
     "loading_port_missing": ({"port_of_loading": None}, ["port_known"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),

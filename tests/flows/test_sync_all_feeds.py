@@ -80,6 +80,27 @@ def test_quarantine_is_exactly_the_injected_defects(synced, sim_config, operator
     assert set(quarantined) == set(expected), "no clean record is quarantined"
 
 
+def test_vessel_call_defects_are_quarantined_exactly(tmp_path):
+    """Aktau's calls go by publication time: at a high defect rate, quarantine equals the window's tags."""
+    from corridor.config import Settings
+    from corridor.connectors import Window, feed_registry
+    from corridor.flows.feed_load import load_feed
+    from corridor.simulator import SimulatorConfig, run_embedded
+    from corridor.warehouse import Warehouse
+
+    config = SimulatorConfig(now=datetime(2024, 3, 12), defect_rate=0.3)
+    with run_embedded(config) as url, Warehouse(tmp_path / "w.duckdb") as wh:
+        wh.bootstrap()
+        settings = Settings().with_simulator(url).model_copy(update={"max_defect_share": 1.0})
+        result = load_feed(wh, settings, feed_registry()[("AKTAU_PORT", "schedule")], Window(FROM, TO))
+        quarantined = {(i, r): reasons for i, r, reasons in wh.cursor().execute(
+            "SELECT source_record_id, source_revision, reasons FROM quality.quarantine").fetchall()}
+    tags = defect_tags(config, "AKTAU_PORT", "schedule", FROM, TO)
+    assert result.status == "SUCCEEDED" and len(tags) >= 5
+    assert set(tags.values()) == {"etd_not_before_eta", "imo_check_digit", "port_known"}
+    assert set(quarantined) == set(tags) and all(tags[k] in quarantined[k] for k in tags)
+
+
 @pytest.mark.parametrize("operator", ["KTZ", "ADY", "AKTAU_PORT", "BAKU_PORT"])
 def test_quarantined_schedules_are_injected_defects(synced, sim_config, operator):
     """Schedules go by service date: every quarantined plan or call is one the simulator made defective."""

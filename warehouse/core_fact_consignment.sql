@@ -7,8 +7,11 @@ USING (
     WITH touched AS (
         SELECT waybill_no FROM staging.ktz_consignment WHERE load_id = $load_id
         UNION SELECT waybill_no FROM staging.ady_shipment WHERE load_id = $load_id
-        UNION SELECT waybill_no FROM staging.aktau_manifest_line WHERE load_id = $load_id AND waybill_no IS NOT NULL
-        UNION SELECT waybill_no FROM staging.baku_declaration WHERE load_id = $load_id AND waybill_no IS NOT NULL
+        -- Every waybill a touched port line ever named: a corrected line can move to another waybill.
+        UNION SELECT waybill_no FROM staging.aktau_manifest_line WHERE waybill_no IS NOT NULL
+            AND line_id IN (SELECT line_id FROM staging.aktau_manifest_line WHERE load_id = $load_id)
+        UNION SELECT waybill_no FROM staging.baku_declaration WHERE waybill_no IS NOT NULL
+            AND declaration_id IN (SELECT declaration_id FROM staging.baku_declaration WHERE load_id = $load_id)
     ),
     ktz AS (
         SELECT k.* FROM staging.ktz_consignment AS k JOIN touched USING (waybill_no)
@@ -19,12 +22,19 @@ USING (
         QUALIFY row_number() OVER (PARTITION BY a.waybill_no ORDER BY a.revision DESC) = 1
     ),
     aktau AS (
-        SELECT m.waybill_no, m.hs_code, m.published_utc FROM staging.aktau_manifest_line AS m JOIN touched USING (waybill_no)
-        QUALIFY row_number() OVER (PARTITION BY m.waybill_no ORDER BY m.published_utc DESC, m.line_id) = 1
+        -- The latest version of each manifest line, then the latest line naming each waybill.
+        SELECT waybill_no, hs_code, published_utc FROM (
+            SELECT m.* FROM staging.aktau_manifest_line AS m
+            QUALIFY row_number() OVER (PARTITION BY m.line_id ORDER BY m.published_utc DESC) = 1
+        ) JOIN touched USING (waybill_no)
+        QUALIFY row_number() OVER (PARTITION BY waybill_no ORDER BY published_utc DESC, line_id) = 1
     ),
     baku AS (
-        SELECT d.waybill_no, d.hs_code, d.published_utc FROM staging.baku_declaration AS d JOIN touched USING (waybill_no)
-        QUALIFY row_number() OVER (PARTITION BY d.waybill_no ORDER BY d.published_utc DESC, d.declaration_id) = 1
+        SELECT waybill_no, hs_code, published_utc FROM (
+            SELECT d.* FROM staging.baku_declaration AS d
+            QUALIFY row_number() OVER (PARTITION BY d.declaration_id ORDER BY d.revision DESC) = 1
+        ) JOIN touched USING (waybill_no)
+        QUALIFY row_number() OVER (PARTITION BY waybill_no ORDER BY published_utc DESC, declaration_id) = 1
     ),
     rail AS (
         -- One row per waybill: the accepting railway's record first (KZ waybills: KTZ; AZ waybills: ADY).
@@ -93,7 +103,13 @@ USING (
                     SELECT 1 FROM core.dim_location AS l
                     WHERE l.served_port_code IS NOT NULL
                       AND l.esr_code IN (m.ktz_exit, m.ktz_origin, m.ady_entry, m.ady_destination, m.ady_origin)
-                ) AS crosses_caspian
+                )
+                -- A route from one railway's network to the other's leaves one and enters the other at a
+                -- port station: the railways meet only across the Caspian.
+                OR (SELECT count(DISTINCT l.country_code = 'AZ') FROM core.dim_location AS l
+                    WHERE l.esr_code IN (coalesce(m.ktz_origin, m.ady_origin),
+                                         coalesce(m.ktz_destination, m.ady_destination))) = 2
+                AS crosses_caspian
         FROM merged AS m
     )
     SELECT

@@ -1,6 +1,6 @@
 -- Purpose: each container's journey on the XIAN-BAKU service, end to end, with its legs.
 -- Grain: one row per container journey (container × waybill), from KTZ's departure at the Xi'an terminal.
--- Each milestone is the first one after the previous; a missing milestone leaves its leg null.
+-- A missing milestone leaves its leg null.
 DELETE FROM marts.container_transit;
 
 INSERT INTO marts.container_transit
@@ -19,7 +19,8 @@ journeys AS (
     LEFT JOIN core.fact_consignment AS c ON c.waybill_no = d.waybill_no
 ),
 milestones AS (
-    -- Each milestone is the container's first such event after this departure and before its next one.
+    -- Each milestone is the container's first such event after this departure and before its next one
+    -- (the corridor's milestones happen in this order, so each is also the first after the previous).
     SELECT
         j.container_no, j.waybill_no, j.train_no, j.origin_location_code, j.destination_location_code, j.departed_utc,
         min(e.event_time_utc) FILTER (WHERE e.operator_code = 'KTZ' AND e.event_type = 'INTERCHANGE_OUT'

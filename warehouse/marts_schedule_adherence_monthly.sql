@@ -12,12 +12,17 @@ WITH train_arrivals AS (
 ),
 vessel_arrivals AS (
     -- A call's planned arrival: the ETA of its last version published before its actual arrival
-    -- (its latest ETA while it has none).
+    -- (its latest ETA while it has none). A call first published after it arrived (ports publish up to
+    -- 24 h late) falls back to its first published ETA rather than dropping out.
     SELECT c.operator_code, 'VESSEL' AS kind,
-           (SELECT v.eta_utc FROM core.fact_vessel_call_version AS v
-             WHERE v.call_id = c.call_id AND v.eta_utc IS NOT NULL
-               AND (c.ata_utc IS NULL OR v.published_utc < c.ata_utc)
-             ORDER BY v.published_utc DESC LIMIT 1) AS planned_utc,
+           coalesce(
+               (SELECT v.eta_utc FROM core.fact_vessel_call_version AS v
+                 WHERE v.call_id = c.call_id AND v.eta_utc IS NOT NULL
+                   AND (c.ata_utc IS NULL OR v.published_utc < c.ata_utc)
+                 ORDER BY v.published_utc DESC LIMIT 1),
+               (SELECT v.eta_utc FROM core.fact_vessel_call_version AS v
+                 WHERE v.call_id = c.call_id AND v.eta_utc IS NOT NULL
+                 ORDER BY v.published_utc LIMIT 1)) AS planned_utc,
            c.ata_utc AS actual_utc,
            INTERVAL 3 HOUR AS tolerance
     FROM core.fact_vessel_call AS c

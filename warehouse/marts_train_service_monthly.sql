@@ -41,7 +41,7 @@ containers AS (
     SELECT
         date_trunc('month', l.departed_utc)::DATE AS month,
         l.service_code,
-        count(DISTINCT l.container_no)::BIGINT AS containers,
+        count(DISTINCT (l.train_no, l.service_date, l.container_no))::BIGINT AS containers,
         median(c.transit_days)::DOUBLE AS median_transit_days
     FROM loads AS l
     LEFT JOIN marts.container_transit AS c

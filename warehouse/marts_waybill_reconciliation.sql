@@ -15,12 +15,19 @@ ady AS (
     QUALIFY row_number() OVER (PARTITION BY waybill_no ORDER BY revision DESC) = 1
 ),
 aktau AS (
-    SELECT waybill_no, gross_weight_t FROM staging.aktau_manifest_line WHERE waybill_no IS NOT NULL
+    -- The latest version of each manifest line, then the latest line naming each waybill.
+    SELECT waybill_no, gross_weight_t FROM (
+        SELECT * FROM staging.aktau_manifest_line
+        QUALIFY row_number() OVER (PARTITION BY line_id ORDER BY published_utc DESC) = 1
+    ) WHERE waybill_no IS NOT NULL
     QUALIFY row_number() OVER (PARTITION BY waybill_no ORDER BY published_utc DESC, line_id) = 1
 ),
 baku AS (
-    SELECT waybill_no, gross_weight_t FROM staging.baku_declaration WHERE waybill_no IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY waybill_no ORDER BY revision DESC, published_utc DESC) = 1
+    SELECT waybill_no, gross_weight_t FROM (
+        SELECT * FROM staging.baku_declaration
+        QUALIFY row_number() OVER (PARTITION BY declaration_id ORDER BY revision DESC) = 1
+    ) WHERE waybill_no IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY waybill_no ORDER BY published_utc DESC, declaration_id) = 1
 ),
 newest AS (
     SELECT (SELECT max(published_utc) FROM staging.ktz_consignment) AS ktz_newest,

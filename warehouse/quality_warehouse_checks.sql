@@ -8,6 +8,12 @@ unique_keys AS (
     UNION ALL SELECT 'unique:core.fact_vessel_call_version', count(*), count(*) - count(DISTINCT (call_id, published_utc)) FROM core.fact_vessel_call_version
     UNION ALL SELECT 'unique:core.fact_train_stop', count(*), count(*) - count(DISTINCT (operator_code, train_no, service_date, stop_seq)) FROM core.fact_train_stop
     UNION ALL SELECT 'unique:core.dim_location', count(*), count(*) - count(DISTINCT location_code) FROM core.dim_location
+    UNION ALL SELECT 'unique:marts.corridor_volume_monthly', count(*), count(*) - count(DISTINCT (month, direction)) FROM marts.corridor_volume_monthly
+    UNION ALL SELECT 'unique:marts.container_transit', count(*), count(*) - count(DISTINCT (container_no, waybill_no, departed_utc)) FROM marts.container_transit
+    UNION ALL SELECT 'unique:marts.train_service_monthly', count(*), count(*) - count(DISTINCT (month, service_code)) FROM marts.train_service_monthly
+    UNION ALL SELECT 'unique:marts.schedule_adherence_monthly', count(*), count(*) - count(DISTINCT (month, operator_code, kind)) FROM marts.schedule_adherence_monthly
+    UNION ALL SELECT 'unique:marts.port_dwell_monthly', count(*), count(*) - count(DISTINCT (month, port_unlocode, equipment_kind)) FROM marts.port_dwell_monthly
+    UNION ALL SELECT 'unique:marts.waybill_reconciliation', count(*), count(*) - count(DISTINCT (waybill_no, issue)) FROM marts.waybill_reconciliation
     UNION ALL SELECT 'unique:quality.quarantine', count(*), count(*) - count(DISTINCT (operator_code, feed, coalesce(source_record_id, record_hash), source_revision)) FROM quality.quarantine
 ),
 foreign_keys AS (

@@ -16,12 +16,16 @@ from corridor.flows.post_load import derive_and_check
 from corridor.warehouse import Warehouse
 
 
+def _warehouse(settings: Settings) -> Warehouse:
+    return Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit)
+
+
 @task(name="load-feed", cache_policy=NONE, task_run_name="{operator}-{feed}")
 def load_feed_task(operator: str, feed: str, window_from: datetime, window_to: datetime) -> dict:
     """Load one feed; the settings (with secrets) are read here, never passed as parameters."""
     settings = Settings()
     spec = feed_registry()[(operator, feed)]
-    with Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit) as warehouse:
+    with _warehouse(settings) as warehouse:
         result = load_feed(warehouse, settings, spec, Window(window_from, window_to))
     logger = get_run_logger()
     if result.status == "FAILED":
@@ -36,7 +40,7 @@ def load_feed_task(operator: str, feed: str, window_from: datetime, window_to: d
 def derive_and_check_task(sync_id: str, nightly: bool) -> dict:
     """Rebuild what depends on the loaded feeds, then check the warehouse's integrity."""
     settings = Settings()
-    with Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit) as warehouse:
+    with _warehouse(settings) as warehouse:
         report = derive_and_check(warehouse, sync_id, nightly=nightly)
     logger = get_run_logger()
     for check in report["failed_checks"]:
@@ -82,7 +86,7 @@ def sync_flow(
     ]
     now = utcnow().replace(microsecond=0)
     nightly = window_from is None or window_to is None
-    with Warehouse(settings.warehouse, memory_limit=settings.duckdb_memory_limit) as warehouse:
+    with _warehouse(settings) as warehouse:
         warehouse.bootstrap()
         # The warehouse file is this process's alone while it syncs: a RUNNING load now is a dead one.
         if interrupted := mark_interrupted_loads(warehouse):

@@ -47,3 +47,22 @@ def test_query_without_warehouse_is_a_usage_error(tmp_path, monkeypatch, capsys)
 def test_installed_command_exit_status():
     done = subprocess.run([sys.executable, "-m", "corridor.cli", "sync", "--to", "x"], capture_output=True, text=True)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+def test_query_prints_table_csv_and_json_and_refuses_writes(tmp_path, monkeypatch, capsys):
+    from corridor.warehouse import Warehouse
+
+    path = tmp_path / "w.duckdb"
+    with Warehouse(path) as wh:
+        wh.bootstrap()
+    monkeypatch.setenv("CORRIDOR_WAREHOUSE", str(path))
+    sql = "SELECT operator_code, operator_type FROM core.dim_operator WHERE operator_code = 'KTZ'"
+    assert main(["query", sql]) == 0
+    assert capsys.readouterr().out.splitlines()[2].split() == ["KTZ", "RAIL"]
+    assert main(["query", sql, "--format", "csv"]) == 0
+    assert capsys.readouterr().out == "operator_code,operator_type\nKTZ,RAIL\n"
+    assert main(["query", sql, "--format", "json"]) == 0
+    assert capsys.readouterr().out.strip() == '[{"operator_code": "KTZ", "operator_type": "RAIL"}]'
+    with pytest.raises(SystemExit) as refused:
+        main(["query", "DELETE FROM core.dim_operator"])
+    assert refused.value.code == 1 and "read-only" in capsys.readouterr().err.lower()

@@ -13,6 +13,9 @@ from corridor.flows.sync import run_sync
 
 FROM, TO = datetime(2023, 1, 1), datetime(2024, 3, 15)
 
+# A slow machine must not turn this long run into a timeout.
+pytestmark = pytest.mark.timeout(1800)
+
 
 def _free_port() -> int:
     with socket.socket() as s:

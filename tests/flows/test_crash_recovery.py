@@ -26,6 +26,9 @@ FEEDS = 12
 SYNC = [sys.executable, "-m", "corridor.cli", "sync", "--from", FROM, "--to", TO]
 SYNC_TIMEOUT = 180
 
+# A slow machine must not turn this long run into a timeout.
+pytestmark = pytest.mark.timeout(900)
+
 
 def _free_port() -> int:
     with socket.socket() as s:

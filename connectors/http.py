@@ -6,10 +6,12 @@ import logging
 import random
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 
 import requests
+
+from corridor.timeutil import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ class HttpClient:
                 status = response.status_code
                 if status in ok_statuses:
                     return Fetched(url, dict(params or {}), status, response.headers, content,
-                                   datetime.now(timezone.utc).replace(tzinfo=None))
+                                   utcnow())
                 if status == 401:
                     raise CredentialsRefused(f"{self.label}: the source refused the credentials (HTTP 401)")
                 if status not in RETRYABLE_STATUS:

@@ -17,6 +17,11 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo.from_file(fh, key=name)
 
 
+def utcnow() -> datetime:
+    """Now, as the naive UTC datetime every instant in the product is."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def local_to_utc(local: datetime, zone_name: str) -> datetime:
     """Naive wall-clock time at a place → naive UTC; a repeated hour means its first occurrence."""
     aware = local.replace(tzinfo=zone(zone_name), fold=0)

@@ -7,12 +7,12 @@ import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 import pandas as pd
 
 from corridor.config import Settings
+from corridor.timeutil import utcnow
 from corridor.connectors import OPERATOR_MODULES, CredentialsRefused, Feed, FeedError, HttpClient, Page, RawRecord, RetryPolicy, Window
 from corridor.warehouse import Warehouse, core_transforms
 
@@ -39,10 +39,6 @@ class FeedResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def load_feed(
@@ -135,7 +131,7 @@ def _load_batch(warehouse: Warehouse, feed: Feed, load_id: str, pages: list[Page
     con = warehouse.cursor()
     try:
         con.begin()
-        _land_raw(con, feed, load_id, pages, frame)
+        _land_raw(con, feed, load_id, pages, records, frame)
         frame = _collapse_repeats_and_flag_conflicts(con, feed, frame)
         with _VALIDATE_LOCK:
             # CPU time of this thread: concurrent feeds share the GIL, so wall time would overstate it.
@@ -199,7 +195,7 @@ def _typed_frame(feed: Feed, records: list[RawRecord], load_id: str) -> pd.DataF
     return frame
 
 
-def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], frame: pd.DataFrame) -> None:
+def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], records: list[RawRecord], frame: pd.DataFrame) -> None:
     """Every record as received, with the request that brought it (append-only)."""
     page_ids = [uuid.uuid4().hex for _ in pages]
     page_rows = pd.DataFrame(
@@ -218,7 +214,6 @@ def _land_raw(con, feed: Feed, load_id: str, pages: list[Page], frame: pd.DataFr
     )
     # Each raw record's id and revision as parsed (a refused document carries its own name).
     first_rows = frame.drop_duplicates("_record").set_index("_record")
-    records = [record for page in pages for record in page.records]
     numbers = pd.RangeIndex(len(records))
     ids = first_rows[feed.id_column].reindex(numbers).astype("string")
     refused = pd.Series([r.refused_id for r in records], dtype="string")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from corridor.flows.feed_load import PUBLISH_LOCK, utcnow
+from corridor.flows.feed_load import PUBLISH_LOCK
+from corridor.timeutil import utcnow
 from corridor.warehouse import DERIVED_TRANSFORMS, Warehouse, sql_text
 
 # How stale each feed's newest publication may be before the nightly summary warns (the feeds' cadence).

@@ -11,7 +11,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from corridor.config import Settings
 from corridor.connectors import Window, feed_registry
-from corridor.flows.feed_load import load_feed, mark_interrupted_loads, utcnow
+from corridor.flows.feed_load import load_feed, mark_interrupted_loads
+from corridor.timeutil import utcnow
 from corridor.flows.post_load import derive_and_check
 from corridor.warehouse import Warehouse
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 import re
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator
 
 import duckdb
+
+from corridor.timeutil import utcnow
 
 __all__ = ["Warehouse", "sql_text", "core_transforms", "DERIVED_TRANSFORMS"]
 
@@ -47,10 +48,6 @@ def _statements(text: str) -> list[str]:
     """Split a SQL file into statements (no `;` inside literals in our files)."""
     body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
     return [s.strip() for s in body.split(";") if s.strip()]
-
-
-def _utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 def _quote(text: str) -> str:
@@ -133,7 +130,7 @@ class Warehouse:
                 continue
             with self.transaction() as tx:
                 self.run_sql(tx, f"migrations/{entry.name}")
-                tx.execute("INSERT INTO meta.schema_migration VALUES (?, ?, ?)", [int(match.group(1)), entry.name, _utcnow()])
+                tx.execute("INSERT INTO meta.schema_migration VALUES (?, ?, ?)", [int(match.group(1)), entry.name, utcnow()])
             applied.append(entry.name)
         with self.transaction() as tx:
             self._load_seeds(tx)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from corridor.flows.feed_load import utcnow
+from corridor.timeutil import utcnow
 from corridor.flows.sync import run_sync
 from corridor.simulator import SimulatorConfig, run_embedded
 

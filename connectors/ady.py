@@ -8,10 +8,8 @@ from typing import Any, Iterator
 
 from corridor.config import Settings
 from corridor.connectors import normalize as n
-from corridor.connectors.base import Feed, Page, RawRecord, Window
+from corridor.connectors.base import SCHEDULE_HORIZON, Feed, Page, RawRecord, Window
 from corridor.connectors.http import Fetched, FeedError, HttpClient
-from corridor.connectors.ktz import OPERATIONS as KTZ_OPERATIONS
-from corridor.connectors.ktz import NAN, SCHEDULE_HORIZON, TRAIN_STOP_COLUMNS
 from corridor.timeutil import format_instant
 
 OPERATOR = "ADY"
@@ -168,7 +166,7 @@ def parse_timetable_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
         arrival, departure = _baku(row.get("plan_gelis")), _baku(row.get("plan_gedis"))
         stops.append({"stop_seq": n.integer(row.get("sira")), "esr": n.text(row.get("stansiya")),
                       "planned_arrival_utc": arrival, "planned_departure_utc": departure,
-                      "stop_dwell_hours": n.hours(departure, arrival, missing=NAN)})
+                      "stop_dwell_hours": n.hours(departure, arrival, missing=n.NAN)})
     ordered = [stop for _, stop in sorted(enumerate(stops), key=_seq_order)]
     head = {
         "plan_id": f"{day.isoformat()}/{train_no}" if day and train_no else None,
@@ -189,15 +187,10 @@ SHIPMENTS = Feed(
     endpoint="/export/v1/shipments.csv",
     fetch=AdyClient.fetch_shipments,
     parse=parse_shipment,
-    columns={
-        "waybill_no": "string", "revision": "Int64", "published_utc": "datetime64[us]", "container_no": "string",
-        "iso_size_type": "string", "wagon_no": "string", "origin_esr": "string", "destination_esr": "string",
-        "entry_esr": "string", "etsng_code": "string", "cargo_description": "string", "gross_weight_t": "Float64",
-        "accepted_utc": "datetime64[us]", "train_no": "string", "status": "string",
-    },
     id_column="waybill_no",
     key_columns=("waybill_no", "revision"),
     staging_table="staging.ady_shipment",
+    core_transforms=("core_fact_consignment.sql",),
     max_window=MAX_WINDOW,
     business_time_column="accepted_utc",
 )
@@ -208,10 +201,10 @@ TIMETABLE = Feed(
     endpoint="/export/v1/timetable.csv",
     fetch=AdyClient.fetch_timetable,
     parse=parse_timetable_plan,
-    columns=dict(TRAIN_STOP_COLUMNS),
     id_column="plan_id",
     key_columns=("plan_id", "published_utc"),
     staging_table="staging.ady_train_stop",
+    core_transforms=("core_fact_train_stop.sql",),
     row_key_columns=("stop_seq",),
 )
 
@@ -221,10 +214,10 @@ OPERATIONS = Feed(
     endpoint="/export/v1/operations.csv",
     fetch=AdyClient.fetch_operations,
     parse=parse_operation,
-    columns=dict(KTZ_OPERATIONS.columns),
     id_column="op_id",
     key_columns=("op_id", "revision"),
     staging_table="staging.ady_operation",
+    core_transforms=("core_fact_equipment_event.sql",),
     max_window=MAX_WINDOW,
     business_time_column="event_time_utc",
 )

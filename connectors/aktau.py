@@ -226,26 +226,16 @@ def parse_manifest_line(record: dict[str, Any]) -> list[dict[str, Any]]:
     }]
 
 
-_EQUIPMENT_COLUMNS = {
-    "equipment_kind": "string", "equipment_no": "string", "container_no": "string", "wagon_no": "string",
-    "iso_size_type": "string", "is_laden": "boolean",
-}
-
 MOVES = Feed(
     operator=OPERATOR,
     feed="tracking",
     endpoint="/tos/v1/moves",
     fetch=AktauClient.fetch_moves,
     parse=parse_move,
-    columns={
-        "move_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "move_type": "string",
-        "event_time_utc": "datetime64[us]", **_EQUIPMENT_COLUMNS, "carrier_mode": "string",
-        "carrier_ref": "string", "train_no": "string", "vessel_imo": "string", "call_id": "string",
-        "gross_weight_t": "Float64",
-    },
     id_column="move_id",
     key_columns=("move_id", "published_utc"),
     staging_table="staging.aktau_move",
+    core_transforms=("core_fact_equipment_event.sql",),
     business_time_column="event_time_utc",
 )
 
@@ -255,16 +245,10 @@ VESSEL_CALLS = Feed(
     endpoint="/tos/v1/vessel-calls",
     fetch=AktauClient.fetch_vessel_calls,
     parse=parse_vessel_call,
-    columns={
-        "call_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "vessel_name": "string",
-        "vessel_imo": "string", "voyage_in": "string", "voyage_out": "string", "berth": "string",
-        "eta_utc": "datetime64[us]", "etb_utc": "datetime64[us]", "etd_utc": "datetime64[us]",
-        "ata_utc": "datetime64[us]", "atd_utc": "datetime64[us]", "status": "string", "next_port": "string",
-        "etd_minus_eta_hours": "Float64", "actual_lateness_hours": "Float64",
-    },
     id_column="call_id",
     key_columns=("call_id", "published_utc"),
     staging_table="staging.aktau_vessel_call",
+    core_transforms=("core_fact_vessel_call_version.sql", "core_fact_vessel_call.sql"),
 )
 
 MANIFESTS = Feed(
@@ -273,15 +257,10 @@ MANIFESTS = Feed(
     endpoint="/tos/v1/manifests",
     fetch=AktauClient.fetch_manifests,
     parse=parse_manifest_line,
-    columns={
-        "line_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "call_id": "string",
-        "bill_of_lading": "string", "waybill_no": "string", **_EQUIPMENT_COLUMNS, "hs_code": "string",
-        "cargo_description": "string", "gross_weight_t": "Float64", "port_of_loading": "string",
-        "port_of_discharge": "string",
-    },
     id_column="line_id",
     key_columns=("line_id", "published_utc"),
     staging_table="staging.aktau_manifest_line",
+    core_transforms=("core_fact_consignment.sql",),
 )
 
 FEEDS = {"tracking": MOVES, "schedule": VESSEL_CALLS, "cargo": MANIFESTS}

@@ -246,16 +246,10 @@ TERMINAL_EVENTS = Feed(
     endpoint="/edi/v1/terminal-events",
     fetch=BakuClient.fetch_terminal_events,
     parse=parse_terminal_event,
-    columns={
-        "event_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "event_type_code": "string",
-        "event_time_utc": "datetime64[us]", "equipment_kind": "string", "equipment_no": "string",
-        "container_no": "string", "wagon_no": "string", "iso_size_type": "string", "is_laden": "boolean",
-        "transport_mode": "string", "vessel_imo": "string", "voyage_no": "string", "train_no": "string",
-        "truck_plate": "string", "gross_weight_t": "Float64", "facility": "string",
-    },
     id_column="event_id",
     key_columns=("event_id", "revision"),
     staging_table="staging.baku_terminal_event",
+    core_transforms=("core_fact_equipment_event.sql",),
     business_time_column="event_time_utc",
 )
 
@@ -265,16 +259,10 @@ BERTH_SCHEDULE = Feed(
     endpoint="/edi/v1/berth-schedule",
     fetch=BakuClient.fetch_berth_schedule,
     parse=parse_berth_call,
-    columns={
-        "call_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "status": "string",
-        "vessel_imo": "string", "vessel_name": "string", "voyage_no": "string", "prev_port": "string",
-        "eta_utc": "datetime64[us]", "etb_utc": "datetime64[us]", "etd_utc": "datetime64[us]",
-        "ata_utc": "datetime64[us]", "atd_utc": "datetime64[us]", "etd_minus_eta_hours": "Float64",
-        "actual_lateness_hours": "Float64",
-    },
     id_column="call_id",
     key_columns=("call_id", "published_utc"),
     staging_table="staging.baku_vessel_call",
+    core_transforms=("core_fact_vessel_call_version.sql", "core_fact_vessel_call.sql"),
 )
 
 DECLARATIONS = Feed(
@@ -283,15 +271,10 @@ DECLARATIONS = Feed(
     endpoint="/edi/v1/cargo-declarations",
     fetch=BakuClient.fetch_declarations,
     parse=parse_declaration,
-    columns={
-        "declaration_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "call_id": "string",
-        "waybill_no": "string", "equipment_kind": "string", "equipment_no": "string", "container_no": "string",
-        "wagon_no": "string", "is_laden": "boolean", "hs_code": "string", "cargo_description": "string",
-        "gross_weight_t": "Float64", "origin_port": "string", "destination_port": "string",
-    },
     id_column="declaration_id",
     key_columns=("declaration_id", "revision"),
     staging_table="staging.baku_declaration",
+    core_transforms=("core_fact_consignment.sql",),
 )
 
 FEEDS = {"tracking": TERMINAL_EVENTS, "schedule": BERTH_SCHEDULE, "cargo": DECLARATIONS}

@@ -11,6 +11,10 @@ from corridor.connectors.http import Fetched
 from corridor.timeutil import utc_to_local
 
 
+# Train schedules are selected by service date: every date in [window start, window end + 14 days).
+SCHEDULE_HORIZON = timedelta(days=14)
+
+
 @dataclass(frozen=True)
 class Window:
     """A half-open UTC interval `[start, end)` of publication time (naive UTC datetimes)."""
@@ -87,16 +91,24 @@ class Feed:
     endpoint: str
     fetch: Callable[[Any, Window], Iterator[Page]]
     parse: Callable[[Any], list[dict[str, Any]]]
-    columns: dict[str, str]  # typed staging columns → pandas dtype
     id_column: str
     # One version of a record: (id, revision), or (id, published_utc) where the source has no revision.
     key_columns: tuple[str, ...]
     staging_table: str
+    # The core transforms (`warehouse/core_*.sql`, each taking `$load_id`) that publish a staged load, in order.
+    core_transforms: tuple[str, ...]
     max_window: timedelta = field(default=timedelta(days=7))
     # The staging table's primary key where one record gives several rows (a train plan's stops).
     row_key_columns: tuple[str, ...] = ()
     # The business time checked against publication (`event_lateness_hours`), where the feed has one.
     business_time_column: str | None = None
+
+    @property
+    def columns(self) -> dict[str, str]:
+        """The typed columns `parse` fills → pandas dtype, as the staging table's DDL declares them."""
+        from corridor.warehouse.staging import pandas_dtypes
+
+        return pandas_dtypes(self.staging_table)
 
     @property
     def staging_key(self) -> tuple[str, ...]:

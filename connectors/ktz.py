@@ -7,16 +7,13 @@ from typing import Any, Iterator
 
 from corridor.config import Settings
 from corridor.connectors import normalize as n
-from corridor.connectors.base import Feed, Page, RawRecord, Window
+from corridor.connectors.base import SCHEDULE_HORIZON, Feed, Page, RawRecord, Window
 from corridor.connectors.http import FeedError, HttpClient
 from corridor.reference import location_by_esr
 from corridor.timeutil import format_instant
 
 OPERATOR = "KTZ"
 PAGE_LIMIT = 1000
-# Train schedules are selected by service date: every date in [window start, window end + 14 days).
-SCHEDULE_HORIZON = timedelta(days=14)
-NAN = float("nan")  # a stop without both times has no dwell: NaN, not None
 
 
 class KtzClient:
@@ -159,9 +156,9 @@ def parse_train_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
         arrival = n.local_instant(stop.get("arr"), zone_name, n.ISO_WALL_TIME)
         departure = n.local_instant(stop.get("dep"), zone_name, n.ISO_WALL_TIME)
         rows.append({**head, "stop_seq": n.integer(stop.get("seq")), "esr": esr, "planned_arrival_utc": arrival,
-                     "planned_departure_utc": departure, "stop_dwell_hours": n.hours(departure, arrival, missing=NAN)})
+                     "planned_departure_utc": departure, "stop_dwell_hours": n.hours(departure, arrival, missing=n.NAN)})
     return rows or [{**head, "stop_seq": None, "esr": None, "planned_arrival_utc": None, "planned_departure_utc": None,
-                     "stop_dwell_hours": NAN}]
+                     "stop_dwell_hours": n.NAN}]
 
 
 OPERATIONS = Feed(
@@ -170,14 +167,10 @@ OPERATIONS = Feed(
     endpoint="/api/v2/operations",
     fetch=KtzClient.fetch_operations,
     parse=parse_operation,
-    columns={
-        "op_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "op_code": "string",
-        "event_time_utc": "datetime64[us]", "esr": "string", "train_no": "string", "wagon_no": "string",
-        "container_no": "string", "waybill_no": "string", "is_laden": "boolean",
-    },
     id_column="op_id",
     key_columns=("op_id", "revision"),
     staging_table="staging.ktz_operation",
+    core_transforms=("core_fact_equipment_event.sql",),
     business_time_column="event_time_utc",
 )
 
@@ -187,26 +180,13 @@ CONSIGNMENTS = Feed(
     endpoint="/api/v2/consignments",
     fetch=KtzClient.fetch_consignments,
     parse=parse_consignment,
-    columns={
-        "waybill_no": "string", "revision": "Int64", "published_utc": "datetime64[us]", "status": "string",
-        "equipment_kind": "string", "container_no": "string", "iso_size_type": "string", "wagon_no": "string",
-        "origin_esr": "string", "destination_esr": "string", "exit_esr": "string", "etsng_code": "string",
-        "gng_code": "string", "hs_code": "string", "cargo_description": "string", "gross_weight_t": "Float64",
-        "accepted_utc": "datetime64[us]", "train_no": "string", "shipper_country": "string",
-        "consignee_country": "string",
-    },
     id_column="waybill_no",
     key_columns=("waybill_no", "revision"),
     staging_table="staging.ktz_consignment",
+    core_transforms=("core_fact_consignment.sql",),
     business_time_column="accepted_utc",
 )
 
-TRAIN_STOP_COLUMNS = {
-    "plan_id": "string", "revision": "Int64", "published_utc": "datetime64[us]", "service_date": "object",
-    "train_no": "string", "service_code": "string", "origin_esr": "string", "destination_esr": "string",
-    "stop_seq": "Int64", "esr": "string", "planned_arrival_utc": "datetime64[us]",
-    "planned_departure_utc": "datetime64[us]", "stop_dwell_hours": "Float64",
-}
 
 TRAIN_SCHEDULES = Feed(
     operator=OPERATOR,
@@ -214,10 +194,10 @@ TRAIN_SCHEDULES = Feed(
     endpoint="/api/v2/train-schedules",
     fetch=KtzClient.fetch_train_schedules,
     parse=parse_train_plan,
-    columns=TRAIN_STOP_COLUMNS,
     id_column="plan_id",
     key_columns=("plan_id", "published_utc"),
     staging_table="staging.ktz_train_stop",
+    core_transforms=("core_fact_train_stop.sql",),
     row_key_columns=("stop_seq",),
 )
 

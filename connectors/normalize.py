@@ -9,6 +9,8 @@ from typing import Any
 from corridor import checkdigits
 from corridor.timeutil import local_to_utc, parse_instant
 
+NAN = float("nan")  # a measure that cannot be computed (a stop without both times has no dwell): NaN, not None
+
 
 def text(value: Any) -> str | None:
     """Trimmed text; `None`, empty and `-` mean none."""

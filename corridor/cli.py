@@ -52,7 +52,8 @@ def sync(window_from, window_to, sources, feeds) -> None:
     if window_from is not None and window_to <= window_from:
         raise click.UsageError("--to must be after --from")
     selected = _selected_feeds([s.upper() for s in sources], [f.lower() for f in feeds])
-    from corridor.flows.sync import run_sync, summary_lines
+    from corridor.flows.sync import run_sync
+    from corridor.summary import summary_lines
 
     summary = run_sync(window_from, window_to, sorted({o for o, _ in selected}), sorted({f for _, f in selected}))
     out, err = summary_lines(summary)
@@ -82,7 +83,7 @@ def demo(warehouse: Path, window_from: datetime, window_to: datetime) -> None:
     """Start the embedded simulator, sync a historical window into a fresh warehouse, print what loaded."""
     if window_to <= window_from:
         raise click.UsageError("--to must be after --from")
-    from corridor.flows.demo import run_demo
+    from corridor.demo import run_demo
 
     sys.exit(run_demo(warehouse, window_from, window_to, echo=click.echo))
 

@@ -42,6 +42,11 @@ class Settings(BaseSettings):
         """Data Docs live beside the warehouse file."""
         return self.warehouse.parent / "docs"
 
+    @property
+    def spool_folder(self) -> Path:
+        """Staged batches wait here, beside the warehouse file, until published."""
+        return self.warehouse.parent / "spool"
+
     def start_date(self, today: date) -> date:
         return self.start or today - timedelta(days=7)
 

@@ -1,4 +1,4 @@
-"""Prefect flows: the sync of the operators' feeds into the warehouse, and the demo."""
+"""Prefect flows: the sync of the operators' feeds into the warehouse (Prefect code only; the engine is `corridor.engine`)."""
 import os
 
 # The product talks to nothing but its sources: no telemetry from the Prefect server it may start.

@@ -6,7 +6,7 @@ import pytest
 from corridor.config import Settings
 from corridor.connectors import CredentialsRefused, HttpClient, RetryPolicy, Window
 from corridor.connectors.ady import OPERATIONS, SHIPMENTS, TIMETABLE, AdyClient, parse_operation, parse_shipment
-from corridor.flows.feed_load import load_feed
+from corridor.engine import load_feed
 from corridor.simulator import defect_tags
 from corridor.warehouse import Warehouse
 

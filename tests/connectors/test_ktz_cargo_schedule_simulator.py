@@ -6,7 +6,7 @@ import pytest
 from corridor.config import Settings
 from corridor.connectors import CredentialsRefused, HttpClient, RetryPolicy, Window
 from corridor.connectors.ktz import CONSIGNMENTS, TRAIN_SCHEDULES, KtzClient, parse_consignment, parse_train_plan
-from corridor.flows.feed_load import load_feed
+from corridor.engine import load_feed
 from corridor.simulator import defect_tags
 from corridor.warehouse import Warehouse
 

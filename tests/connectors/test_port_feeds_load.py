@@ -12,7 +12,8 @@ import pytest
 from corridor.config import Settings
 from corridor.connectors import Page, RawRecord, Window, aktau, baku
 from corridor.connectors.http import Fetched
-from corridor.flows import feed_load
+import corridor.engine as engine
+from corridor.engine import stage as feed_load
 from corridor.warehouse import Warehouse
 from test_aktau_parse import CALL as A_CALL, LINE as A_LINE, MOVE as A_MOVE
 from test_baku_parse import CALL as B_CALL, DECLARATION as B_DECL, DOCTYPE, EVENT as B_EVENT
@@ -33,7 +34,7 @@ def _load(tmp_path, monkeypatch, module, feed, records):
     scripted = dataclasses.replace(feed, fetch=lambda client, window: iter([Page(_fetched(), records)]))
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.bootstrap()
-        result = feed_load.load_feed(wh, Settings(), scripted, WINDOW, advance_watermark=False)
+        result = engine.load_feed(wh, Settings(), scripted, WINDOW, advance_watermark=False)
         con = wh.cursor()
         staged = con.execute(f"SELECT * FROM {feed.staging_table}").df()
         quarantined = con.execute("SELECT source_record_id, reasons FROM quality.quarantine ORDER BY 1").fetchall()

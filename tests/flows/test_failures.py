@@ -5,8 +5,8 @@ import duckdb
 
 from corridor.config import Settings
 from corridor.connectors import Window, feed_registry
-from corridor.flows.feed_load import load_feed
-from corridor.flows.post_load import derive_and_check
+from corridor.engine import load_feed
+from corridor.engine import derive_and_check
 from corridor.flows.sync import run_sync
 from corridor.simulator import SimulatorConfig, run_embedded
 from corridor.warehouse import Warehouse
@@ -80,7 +80,7 @@ def test_wrong_credentials_fail_that_feed_only(prefect_harness, sim_env, monkeyp
 
 
 def test_loads_left_running_by_a_dead_process_are_marked_failed(tmp_path):
-    from corridor.flows.feed_load import mark_interrupted_loads
+    from corridor.engine import mark_interrupted_loads
 
     with Warehouse(tmp_path / "w.duckdb") as wh:
         wh.bootstrap()
@@ -100,7 +100,7 @@ def test_conflicting_twins_in_one_batch_make_one_quarantine_row(tmp_path, monkey
 
     from corridor.connectors import Page, RawRecord
     from corridor.connectors.http import Fetched
-    from corridor.flows import feed_load
+    from corridor.engine import stage as feed_load
 
     base = {"op_id": "1", "revision": 1, "updated_at": "2024-03-01T10:00:00+05:00", "op_code": "02",
             "op_time": "2024-03-01T09:00:00+05:00", "esr": "663109", "train_no": "8701", "wagon_no": "51234565",

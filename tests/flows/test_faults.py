@@ -20,7 +20,7 @@ import requests
 
 from corridor.config import Settings
 from corridor.connectors import RetryPolicy, Window, feed_registry
-from corridor.flows.feed_load import load_feed
+from corridor.engine import load_feed
 from corridor.simulator import Fault, make_server
 from corridor.warehouse import Warehouse
 

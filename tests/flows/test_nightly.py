@@ -60,7 +60,7 @@ def test_fresh_feeds_raise_no_freshness_warning(nightly_twice):
 def test_a_stale_feed_is_a_warning_not_a_failure(tmp_path):
     from datetime import datetime
 
-    from corridor.flows.post_load import derive_and_check
+    from corridor.engine import derive_and_check
     from corridor.warehouse import Warehouse
 
     with Warehouse(tmp_path / "w.duckdb") as wh:

@@ -84,7 +84,7 @@ def test_vessel_call_defects_are_quarantined_exactly(tmp_path):
     """Aktau's calls go by publication time: at a high defect rate, quarantine equals the window's tags."""
     from corridor.config import Settings
     from corridor.connectors import Window, feed_registry
-    from corridor.flows.feed_load import load_feed
+    from corridor.engine import load_feed
     from corridor.simulator import SimulatorConfig, run_embedded
     from corridor.warehouse import Warehouse
 

@@ -11,7 +11,8 @@ from corridor.warehouse import Warehouse, sql_text
 
 def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, echo: Callable[[str], None]) -> int:
     """Returns the exit status: 0 when every feed loaded."""
-    from corridor.flows.sync import run_sync, summary_lines
+    from corridor.flows.sync import run_sync
+    from corridor.summary import summary_lines
     from corridor.simulator import SimulatorConfig, run_embedded
 
     for stale in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal")):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
-from typing import Any, Iterator
+from typing import Any
 
 from corridor.config import Settings
 from corridor.connectors import normalize as n
 from corridor.connectors.base import SCHEDULE_HORIZON, Feed, Page, RawRecord, Window
-from corridor.connectors.http import Fetched, FeedError, HttpClient
+from corridor.connectors.http import FeedError, Fetched, HttpClient
 from corridor.timeutil import format_instant
 
 OPERATOR = "ADY"

@@ -3,14 +3,15 @@ from __future__ import annotations
 
 import json
 import time
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from pydantic import SecretStr
 
 from corridor.config import Settings
 from corridor.connectors import normalize as n
 from corridor.connectors.base import Feed, Page, RawRecord, Window
-from corridor.connectors.http import CredentialsRefused, Fetched, FeedError, HttpClient
+from corridor.connectors.http import CredentialsRefused, FeedError, Fetched, HttpClient
 from corridor.timeutil import format_instant
 
 OPERATOR = "AKTAU_PORT"

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import copy as copy_module
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import defusedxml
 import defusedxml.ElementTree as DET

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from corridor.connectors.http import Fetched
 from corridor.timeutil import utc_to_local
-
 
 # Train schedules are selected by service date: every date in [window start, window end + 14 days).
 SCHEDULE_HORIZON = timedelta(days=14)
@@ -26,7 +26,7 @@ class Window:
         if self.end <= self.start:
             raise ValueError(f"empty window: {self.start} → {self.end}")
 
-    def split(self, max_span: timedelta) -> Iterator["Window"]:
+    def split(self, max_span: timedelta) -> Iterator[Window]:
         """Consecutive sub-windows no longer than `max_span`, covering this one exactly."""
         start = self.start
         while start < self.end:
@@ -64,7 +64,7 @@ class RawRecord:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @classmethod
-    def from_json(cls, data: Any) -> "RawRecord":
+    def from_json(cls, data: Any) -> RawRecord:
         # Canonical JSON (sorted keys) so that an exact repeat hashes the same wherever it appears.
         return cls(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")), data)
 

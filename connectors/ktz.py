@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
 
 from corridor.config import Settings
 from corridor.connectors import normalize as n

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from corridor import checkdigits
@@ -134,7 +134,7 @@ def local_instant(value: Any, zone_name: str | None, formats: Formats = DMY_TIME
     if local is None or not zone_name:
         return None
     if local.tzinfo is not None:  # an offset the source gave (ISO_T_TIME only)
-        return local.astimezone(timezone.utc).replace(tzinfo=None)
+        return local.astimezone(UTC).replace(tzinfo=None)
     try:
         return local_to_utc(local, zone_name)
     except (KeyError, ValueError, OSError):  # an unknown zone name

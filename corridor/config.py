@@ -50,6 +50,6 @@ class Settings(BaseSettings):
     def start_date(self, today: date) -> date:
         return self.start or today - timedelta(days=7)
 
-    def with_simulator(self, base_url: str) -> "Settings":
+    def with_simulator(self, base_url: str) -> Settings:
         """The same settings pointed at a simulator listening at `base_url`."""
         return self.model_copy(update={f"{op}_url": f"{base_url}/{op}" for op in ("ktz", "ady", "aktau", "baku")})

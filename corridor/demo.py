@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from corridor.warehouse import Warehouse, sql_text
 
@@ -12,8 +12,8 @@ from corridor.warehouse import Warehouse, sql_text
 def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, echo: Callable[[str], None]) -> int:
     """Returns the exit status: 0 when every feed loaded."""
     from corridor.flows.sync import run_sync
-    from corridor.summary import summary_lines
     from corridor.simulator import SimulatorConfig, run_embedded
+    from corridor.summary import summary_lines
 
     for stale in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal")):
         stale.unlink(missing_ok=True)

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from corridor.connectors import feed_registry
 from corridor.timeutil import utcnow
 from corridor.warehouse import DERIVED_TRANSFORMS, Warehouse
+from corridor.warehouse.checks import run_warehouse_checks
 from corridor.warehouse.sql import execute
 
 # How stale each feed's newest publication may be before the nightly summary warns (the feeds' cadence).
@@ -21,7 +22,7 @@ def derive_and_check(warehouse: Warehouse, sync_id: str, *, nightly: bool, now: 
     con = warehouse.cursor()
     checks = [
         {"check": name, "checked": checked, "violations": violations}
-        for name, checked, violations in execute(con, "quality_warehouse_checks.sql").fetchall()
+        for name, checked, violations in run_warehouse_checks(con)
     ]
     validated = utcnow()
     for c in checks:

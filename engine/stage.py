@@ -10,16 +10,26 @@ import logging
 import shutil
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corridor.config import Settings
-from corridor.connectors import OPERATOR_MODULES, CredentialsRefused, Feed, FeedError, HttpClient, Page, RawRecord, RetryPolicy, Window
+from corridor.connectors import (
+    OPERATOR_MODULES,
+    CredentialsRefused,
+    Feed,
+    FeedError,
+    HttpClient,
+    Page,
+    RawRecord,
+    RetryPolicy,
+    Window,
+)
 from corridor.warehouse.staging import arrow_schema, pandas_dtypes
 
 log = logging.getLogger(__name__)

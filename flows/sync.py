@@ -10,8 +10,16 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from corridor.config import Settings
 from corridor.connectors import Window, feed_registry
-from corridor.engine import (StagedFeed, derive_and_check, mark_interrupted_loads, new_load_id, nightly_windows,
-                             publish_feed, stage_feed, start_load)
+from corridor.engine import (
+    StagedFeed,
+    derive_and_check,
+    mark_interrupted_loads,
+    new_load_id,
+    nightly_windows,
+    publish_feed,
+    stage_feed,
+    start_load,
+)
 from corridor.timeutil import utcnow
 from corridor.warehouse import Warehouse
 

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import re
-import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import duckdb
 
 from corridor.timeutil import utcnow
+from corridor.warehouse.sql import execute, sql_text
 
-__all__ = ["Warehouse", "sql_text", "core_transforms", "DERIVED_TRANSFORMS"]
+__all__ = ["Warehouse", "sql_text", "DERIVED_TRANSFORMS"]
 
 # Rebuilt after every sync, in this order (each reads what the ones before it wrote).
 DERIVED_TRANSFORMS = (
@@ -25,44 +26,41 @@ DERIVED_TRANSFORMS = (
     "marts_waybill_reconciliation.sql",
 )
 
-
-def core_transforms(operator: str, feed: str) -> tuple[str, ...]:
-    """The core transforms that publish one operator feed's staged load (each takes `$load_id`)."""
-    if feed == "tracking":
-        return ("core_fact_equipment_event.sql",)
-    if feed == "cargo":
-        return ("core_fact_consignment.sql",)
-    if operator in ("KTZ", "ADY"):
-        return ("core_fact_train_stop.sql",)
-    return ("core_fact_vessel_call_version.sql", "core_fact_vessel_call.sql")
-
 _PACKAGE = resources.files("corridor.warehouse")
-
-
-def sql_text(name: str) -> str:
-    """The text of a SQL file shipped in this package, e.g. `core_fact_equipment_event.sql`."""
-    return _PACKAGE.joinpath(name).read_text(encoding="utf-8")
-
-
-def _statements(text: str) -> list[str]:
-    """Split a SQL file into statements (no `;` inside literals in our files)."""
-    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("--"))
-    return [s.strip() for s in body.split(";") if s.strip()]
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _comment_contract_columns(con: duckdb.DuckDBPyConnection) -> None:
-    """Write the models' descriptions into the warehouse, where any DuckDB client can read them."""
-    from corridor.models import CONTRACT_MODELS, column_comments
+def _ident(*parts: str) -> str:
+    return ".".join('"' + part.replace('"', '""') + '"' for part in parts)
 
-    for model in CONTRACT_MODELS:
-        table = model.__table__
-        con.execute(f"COMMENT ON TABLE {table.schema}.{table.name} IS {_quote(table.comment)}")
-    for schema, table, column, description in column_comments():
-        con.execute(f"COMMENT ON COLUMN {schema}.{table}.{column} IS {_quote(description)}")
+
+def _comment_contract_columns(con: duckdb.DuckDBPyConnection) -> int:
+    """Make every contract table's and column's DuckDB comment the models' description (corridor.models).
+
+    One pass: read the live comments in one query, then write only those that differ in one batch, so an
+    edited description reaches an existing warehouse and an unchanged one costs a single catalog read.
+    Returns how many comments were written.
+    """
+    from corridor.models import comments
+
+    wanted = comments()
+    schemas = sorted({schema for schema, _, _ in wanted})
+    live = {
+        (schema, table, column): comment
+        for schema, table, column, comment in execute(con, "meta_comments.sql", {"schemas": schemas}).fetchall()
+    }
+    statements = [
+        f"COMMENT ON TABLE {_ident(schema, table)} IS {_quote(text)}" if column is None
+        else f"COMMENT ON COLUMN {_ident(schema, table, column)} IS {_quote(text)}"
+        for (schema, table, column), text in wanted.items()
+        if live.get((schema, table, column)) != text
+    ]
+    if statements:
+        con.execute(";\n".join(statements))
+    return len(statements)
 
 
 class Warehouse:
@@ -72,18 +70,15 @@ class Warehouse:
         self.path = Path(path)
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        # DuckDB would otherwise cache up to 80 % of the machine's memory; it spills beyond the limit.
+        config = {"memory_limit": memory_limit} if memory_limit else {}
         # Every instant is a naive UTC TIMESTAMP (never TIMESTAMPTZ), so the host's TZ cannot shift it.
-        self._con = duckdb.connect(str(self.path), read_only=read_only)
-        if memory_limit:
-            # DuckDB would otherwise cache up to 80 % of the machine's memory; it spills beyond the limit.
-            self._con.execute(f"SET memory_limit = '{memory_limit}'")
-        # Publishing into core is serialised: concurrent feeds validate in parallel, commit in turn.
-        self.publish_lock = threading.Lock()
+        self._con = duckdb.connect(str(self.path), read_only=read_only, config=config)
 
     def close(self) -> None:
         self._con.close()
 
-    def __enter__(self) -> "Warehouse":
+    def __enter__(self) -> Warehouse:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -108,34 +103,28 @@ class Warehouse:
 
     def run_sql(self, con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any] | None = None) -> None:
         """Run every statement of a packaged SQL file, binding only the parameters each one names."""
-        for statement in _statements(sql_text(name)):
-            named = {k: v for k, v in (params or {}).items() if re.search(rf"\${k}\b", statement)}
-            con.execute(statement, named or None)
+        execute(con, name, params)
 
     # -- bootstrap -------------------------------------------------------------------------------
 
     def bootstrap(self) -> list[str]:
-        """Apply pending migrations (each once, in order, recorded in meta) and refresh the seeds."""
+        """Apply pending migrations (each once, in order, recorded in meta), refresh the seeds and the contract's comments."""
         applied: list[str] = []
         con = self.cursor()
-        con.execute(
-            "CREATE SCHEMA IF NOT EXISTS meta;"
-            "CREATE TABLE IF NOT EXISTS meta.schema_migration"
-            " (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_utc TIMESTAMP NOT NULL)"
-        )
-        done = {row[0] for row in con.execute("SELECT version FROM meta.schema_migration").fetchall()}
+        done = {version for (version,) in execute(con, "meta_schema_migrations.sql").fetchall()}
         for entry in sorted(_PACKAGE.joinpath("migrations").iterdir(), key=lambda p: p.name):
             match = re.match(r"(\d+)_.*\.sql$", entry.name)
             if not match or int(match.group(1)) in done:
                 continue
             with self.transaction() as tx:
                 self.run_sql(tx, f"migrations/{entry.name}")
-                tx.execute("INSERT INTO meta.schema_migration VALUES (?, ?, ?)", [int(match.group(1)), entry.name, utcnow()])
+                execute(tx, "meta_schema_migration_record.sql",
+                        {"version": int(match.group(1)), "name": entry.name, "now_utc": utcnow()})
             applied.append(entry.name)
         with self.transaction() as tx:
             self._load_seeds(tx)
-            if applied:
-                _comment_contract_columns(tx)
+            # Every time, not only after a migration: an edited description must reach an existing warehouse.
+            _comment_contract_columns(tx)
         con.close()
         return applied
 

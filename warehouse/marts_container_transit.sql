@@ -1,5 +1,6 @@
 -- Purpose: each container's journey on the XIAN-BAKU service, end to end, with its legs.
--- Grain: one row per container journey (container × waybill), from KTZ's departure at the Xi'an terminal.
+-- Grain: one row per container journey: (container_no, departed_utc), the container and its KTZ departure
+-- from the Xi'an terminal (the key of marts.container_transit in corridor.models).
 -- A missing milestone leaves its leg null.
 DELETE FROM marts.container_transit;
 

@@ -11,7 +11,7 @@ WITH monthly AS (
         count(*)::BIGINT AS consignments,
         count(*) FILTER (WHERE equipment_kind = 'CONTAINER')::BIGINT AS containers,
         count(*) FILTER (WHERE equipment_kind = 'WAGON')::BIGINT AS wagons,
-        sum(teu)::DOUBLE AS teu,
+        sum(teu::DECIMAL(18, 2))::DOUBLE AS teu,  -- 1, 2 or 2.25 each: summed exactly, in any row order
         sum(gross_weight_t)::DECIMAL(12, 3) AS gross_weight_t
     FROM core.fact_consignment
     WHERE list_contains(reported_by, 'KTZ') AND list_contains(reported_by, 'ADY')

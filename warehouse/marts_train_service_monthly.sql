@@ -1,16 +1,21 @@
 -- Purpose: trains run per service and month, their containers and the containers' median transit.
 -- Grain: UTC month of the train's departure from its origin × service_code.
+-- A train is a plan that departed its first stop, wherever that is (an ALAT-BAKU train starts at Alat's
+-- rail station), except a XIAN-BAKU plan that starts at a port station: that service starts
+-- at KTZ's Xi'an terminal, and its ADY plan from Alat continues the KTZ train's journey after the sea.
 DELETE FROM marts.train_service_monthly;
 
 INSERT INTO marts.train_service_monthly
 WITH trains AS (
-    -- A plan that starts at a port's rail station continues a journey begun by sea (the ADY leg of
-    -- XIAN-BAKU from Alat): it is a leg of the service, not a train departing the service's origin.
+    -- A XIAN-BAKU plan that starts at a port's rail station (the ADY leg from Alat) continues a journey begun
+    -- by sea: it is a leg of the service, not a train departing the service's origin (Xi'an, feeds.md). A plan
+    -- of any other service starting there (ALAT-BAKU) is a train of that service, departing its origin.
     SELECT s.operator_code, s.train_no, s.service_date, s.service_code, s.location_code AS origin_location_code,
            s.actual_departure_utc AS departed_utc
     FROM core.fact_train_stop AS s
     JOIN core.dim_location AS l ON l.location_code = s.location_code
-    WHERE s.stop_seq = 1 AND s.actual_departure_utc IS NOT NULL AND l.served_port_code IS NULL
+    WHERE s.stop_seq = 1 AND s.actual_departure_utc IS NOT NULL
+      AND NOT (s.service_code = 'XIAN-BAKU' AND l.served_port_code IS NOT NULL)
 ),
 loads AS (
     -- The containers on a train: those departing its origin on it (within a day of its departure), and

@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import re
+from importlib import resources
 from typing import Any
 
 import duckdb
 
-from corridor.warehouse import sql_text
-
 _IDENTIFIER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def sql_text(name: str) -> str:
+    """The text of a SQL file shipped in this package, e.g. `core_fact_equipment_event.sql`."""
+    return resources.files("corridor.warehouse").joinpath(name).read_text(encoding="utf-8")
 
 
 def render(name: str, **identifiers: str) -> str:

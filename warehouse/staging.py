@@ -8,6 +8,8 @@ from importlib import resources
 import duckdb
 import pyarrow as pa
 
+from corridor.warehouse.sql import sql_text, statements
+
 # Columns the load adds to every staging row; the rest come from the feed's parser.
 LOAD_COLUMNS = ("record_hash", "load_id")
 
@@ -20,15 +22,13 @@ _ARROW = {"VARCHAR": pa.string(), "INTEGER": pa.int64(), "BIGINT": pa.int64(), "
 @functools.cache
 def _declared() -> dict[str, tuple[tuple[str, str], ...]]:
     """Every staging table → its (column, DuckDB type), read from the migrations run in memory."""
-    from corridor.warehouse.sql import statements
-
     migrations = resources.files("corridor.warehouse").joinpath("migrations")
     con = duckdb.connect()
     for entry in sorted(migrations.iterdir(), key=lambda p: p.name):
         if re.match(r"\d+_.*\.sql$", entry.name):
             for statement in statements(entry.read_text(encoding="utf-8")):
                 con.execute(statement)
-    rows = con.execute(resources.files("corridor.warehouse").joinpath("staging_columns.sql").read_text()).fetchall()
+    rows = con.execute(sql_text("staging_columns.sql")).fetchall()
     con.close()
     tables: dict[str, list[tuple[str, str]]] = {}
     for table, column, data_type in rows:

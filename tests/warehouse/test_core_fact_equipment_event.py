@@ -1,22 +1,11 @@
 """The KTZ tracking transform: code mapping, location, equipment kind, highest revision wins."""
 from datetime import datetime
 
-import pytest
-
-from corridor.warehouse import Warehouse
-
 KTZ_CODES = {
     "01": ("ACCEPTED", "RAIL"), "02": ("DEPARTED", "RAIL"), "03": ("ARRIVED", "RAIL"), "04": ("PASSED", "RAIL"),
     "05": ("INTERCHANGE_IN", "RAIL"), "06": ("INTERCHANGE_OUT", "RAIL"), "07": ("DISCHARGED", "RAIL"),
     "08": ("LOADED", "RAIL"), "09": ("DELIVERED", "RAIL"), "10": ("INTERCHANGE_IN", "RAIL"),
 }
-
-
-@pytest.fixture
-def warehouse(tmp_path):
-    with Warehouse(tmp_path / "w.duckdb") as wh:
-        wh.bootstrap()
-        yield wh
 
 
 def _stage(con, op_id, revision, op_code, load_id, container="CSQU3054383", esr="663109"):

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CORRIDOR_", env_file=".env", extra="ignore")
 
     warehouse: Path = Path("data/corridor.duckdb")
+    snapshot: Path | None = Field(default=None, description="the analysts' snapshot; default snapshot.duckdb beside the warehouse")
     start: date | None = Field(default=None, description="first sync date on a warehouse without a watermark")
     lookback_minutes: int = Field(default=60, ge=0)
     max_defect_share: float = Field(default=0.05, ge=0, le=1)
@@ -36,6 +37,11 @@ class Settings(BaseSettings):
     baku_url: str = f"{SIMULATOR_BASE}/baku"
     baku_user: str = "corridor-sim"
     baku_password: SecretStr = SecretStr("baku-sim-password")
+
+    @property
+    def snapshot_path(self) -> Path:
+        """Where analysts read: `CORRIDOR_SNAPSHOT`, else `snapshot.duckdb` beside the warehouse file."""
+        return self.snapshot or self.warehouse.parent / "snapshot.duckdb"
 
     @property
     def docs_folder(self) -> Path:

@@ -175,7 +175,7 @@ def _cell(value: Any) -> str:
 def _totals(run_id: str, entries: list[dict]) -> dict:
     return {
         "run_id": run_id,
-        "written_utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="microseconds"),
+        "written_utc": datetime.datetime.now(datetime.UTC).isoformat(timespec="microseconds"),
         "validations": len(entries),
         "failed_validations": sum(not e["success"] for e in entries),
         **{key: sum(e[key] for e in entries) for key in ("records", "passed", "quarantined")},

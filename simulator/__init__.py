@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from .config import SimulatorConfig, SimulatorCredentials
 from .faults import Fault, parse_fault
 from .server import make_server, run_embedded, serve
-from .service import Simulator, SimulatorConfig
+from .service import Simulator
 from .world import World
 
-__all__ = ["Fault", "Simulator", "SimulatorConfig", "World", "defect_tags", "make_server", "parse_fault", "run_embedded", "serve"]
+__all__ = ["Fault", "Simulator", "SimulatorConfig", "SimulatorCredentials", "World", "defect_tags", "make_server", "parse_fault",
+           "run_embedded", "serve"]
 
 
 def defect_tags(config: SimulatorConfig, operator: str, feed: str, window_from: datetime, window_to: datetime,
@@ -16,7 +18,7 @@ def defect_tags(config: SimulatorConfig, operator: str, feed: str, window_from: 
     """Every defective record published in [window_from, window_to) (and visible at the clock), keyed by
     (source record id, revision) → the validation rule it violates."""
     from . import ady, ktz
-    from .world import to_ts
+    from .clock import to_ts
 
     sim = simulator or Simulator(config)
     start, end, now = to_ts(window_from), to_ts(window_to), sim.now_ts()

@@ -9,8 +9,9 @@ from datetime import date, datetime, timedelta
 from corridor.timeutil import local_to_utc
 
 from . import records as r
+from .clock import HOUR, to_ts
 from .http import Response, bad_request, json_response, unauthorized
-from .world import ALAT, HOUR, to_ts
+from .network import ALAT
 
 OPERATOR = "ADY"
 ZONE = "Asia/Baku"
@@ -72,9 +73,9 @@ def _tons(kg: int) -> str:
 
 # --- shipments ----------------------------------------------------------------------------------------------
 def shipments_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         prev = 0
         for n, (status, t, weight) in enumerate(j.ady_cargo):
             rev = n + 1
@@ -114,9 +115,9 @@ def _spoil_shipment(row: list, tag: str, u: float) -> None:
 
 # --- operations ---------------------------------------------------------------------------------------------
 def operations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         for seq, (code, t, esr, train) in enumerate(j.ady_ops):
             if t >= end or t < start - r.MAX_DELAY:
                 continue  # every version publishes in [t, t + MAX_DELAY)
@@ -203,7 +204,7 @@ def _csv(header, rows: list[str], extra: dict | None = None) -> Response:
 
 
 def handle(sim, method: str, path: str, query: dict, headers) -> Response:
-    if headers.get("X-Api-Key") != sim.settings.ady_api_key.get_secret_value():
+    if headers.get("X-Api-Key") != sim.config.credentials.ady_api_key:
         return unauthorized({"error": "invalid or missing X-Api-Key"})
     if method != "GET":
         return json_response(405, {"error": "method not allowed"})

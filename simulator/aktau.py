@@ -6,12 +6,12 @@ import math
 import secrets
 import time
 import uuid
+from datetime import datetime
 from urllib.parse import parse_qsl
 
 from . import records as r
+from .clock import DAY, HOUR, day_of, to_ts
 from .http import Response, bad_request, json_response, parse_instant_param, unauthorized
-from .world import DAY, HOUR, to_ts
-from datetime import datetime
 
 OPERATOR = "AKTAU_PORT"
 MAX_WINDOW = 7 * DAY
@@ -53,9 +53,9 @@ def _negate(rec: dict) -> None:
 
 # --- moves --------------------------------------------------------------------------------------------------
 def moves_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         for seq, (mtype, t, mode, ref, call) in enumerate(j.aktau_moves):
             if t >= end or t < start - r.MAX_DELAY:
                 continue  # every version publishes in [t, t + MAX_DELAY)
@@ -124,7 +124,7 @@ def call_versions(ctx: r.Ctx, rot, port: str) -> list[dict]:
 
 def calls_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
     out: list[r.Rec] = []
-    for rot in world.rotations_publishing_on(r.day_of_ts(start)):
+    for rot in world.rotations_publishing_on(day_of(start)):
         for n, v in enumerate(call_versions(ctx, rot, "A")):
             pub = v["pub"]
             if not start <= pub < end:
@@ -146,9 +146,9 @@ def calls_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
 
 # --- manifests ----------------------------------------------------------------------------------------------
 def manifests_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         if j.manifest is None:
             continue
         rot, t = j.manifest
@@ -181,7 +181,8 @@ def _token(sim, method: str, body: bytes) -> Response:
     form = dict(parse_qsl(body.decode("utf-8", "replace")))
     if form.get("grant_type") != "client_credentials":
         return bad_request({"error": "unsupported_grant_type"})
-    if form.get("client_id") != sim.settings.aktau_client_id or form.get("client_secret") != sim.settings.aktau_client_secret.get_secret_value():
+    creds = sim.config.credentials
+    if form.get("client_id") != creds.aktau_client_id or form.get("client_secret") != creds.aktau_client_secret:
         return unauthorized({"error": "invalid_client"})
     token = "sim-" + secrets.token_hex(16)
     with sim.tokens_lock:

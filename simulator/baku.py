@@ -11,8 +11,8 @@ from corridor.timeutil import local_to_utc
 
 from . import records as r
 from .aktau import call_versions
+from .clock import HOUR, day_of, to_ts
 from .http import Response, bad_request, json_response, unauthorized
-from .world import HOUR, to_ts
 
 OPERATOR = "BAKU_PORT"
 ZONE = "Asia/Baku"
@@ -41,9 +41,9 @@ def _equipment(j, number: str | None = None) -> str:
 
 # --- terminal events ----------------------------------------------------------------------------------------
 def events_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         for seq, (etype, t, mode, attrs, facility) in enumerate(j.baku_events):
             if t >= end or t < start - r.MAX_DELAY:
                 continue  # every version publishes in [t, t + MAX_DELAY)
@@ -100,7 +100,7 @@ def _event_xml(ctx, j, eid, rev, pub, p, mode, facility) -> str:
 # --- berth schedule -----------------------------------------------------------------------------------------
 def calls_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
     out: list[r.Rec] = []
-    for rot in world.rotations_publishing_on(r.day_of_ts(start)):
+    for rot in world.rotations_publishing_on(day_of(start)):
         for n, v in enumerate(call_versions(ctx, rot, "B")):
             pub = v["pub"]
             if not start <= pub < end:
@@ -119,9 +119,9 @@ def calls_bucket(world, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
 
 # --- cargo declarations -------------------------------------------------------------------------------------
 def declarations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         if j.declaration is None:
             continue
         rot, t, direction = j.declaration
@@ -157,7 +157,8 @@ def _authorised(sim, headers) -> bool:
         user, _, password = base64.b64decode(auth[6:], validate=True).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return False
-    return user == sim.settings.baku_user and password == sim.settings.baku_password.get_secret_value()
+    creds = sim.config.credentials
+    return user == creds.baku_user and password == creds.baku_password
 
 
 def _broken(doc: str, kind: str, root: str) -> str:

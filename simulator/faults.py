@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from .world import unit
+from .draws import unit
 
 TRANSIENT = ("429", "500", "502", "503", "slow", "drop", "token-expired")
 CONTENT = ("baku-malformed", "baku-doctype")

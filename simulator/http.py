@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from corridor.timeutil import parse_instant
 
-from .world import to_ts
+from .clock import to_ts
 
 
 @dataclass

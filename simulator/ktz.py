@@ -8,8 +8,9 @@ from datetime import date, datetime, timedelta
 from corridor.timeutil import local_to_utc
 
 from . import records as r
+from .clock import DAY, HOUR, to_ts
 from .http import Response, bad_request, json_response, parse_instant_param, unauthorized
-from .world import AKTAU_PORT, BORDER_TO_ALMATY, BOYUK_KESIK, DAY, HOUR, to_ts
+from .network import AKTAU_PORT, BORDER_TO_ALMATY, BOYUK_KESIK
 
 OPERATOR = "KTZ"
 HQ_ZONE = "Asia/Almaty"  # KTZ stamps updated_at in its head office's zone
@@ -27,9 +28,9 @@ def _dump(obj: dict) -> str:
 
 # --- operations ------------------------------------------------------------------------------------------
 def operations_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         for seq, (code, t, esr, train) in enumerate(j.ktz_ops):
             if t >= end or t < start - r.MAX_DELAY:
                 continue  # every version publishes in [t, t + MAX_DELAY)
@@ -91,9 +92,9 @@ def _route(j) -> tuple[str, str, str, str, str]:
 
 
 def consignments_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
-    """Records published in [start, end) from `journeys` (a list, or the World: every journey that can publish then)."""
+    """Records published in [start, end) from `journeys`, in journey order."""
     out: list[r.Rec] = []
-    for j in r.journeys_of(journeys, start):
+    for j in journeys:
         if not j.ktz_cargo:
             continue
         prev = 0
@@ -199,7 +200,7 @@ def _uncursor(text: str) -> int:
 
 def handle(sim, method: str, path: str, query: dict, headers) -> Response:
     auth = headers.get("Authorization") or ""
-    if auth != f"Bearer {sim.settings.ktz_token.get_secret_value()}":
+    if auth != f"Bearer {sim.config.credentials.ktz_token}":
         return unauthorized({"error": "unauthorized"})
     if method != "GET":
         return json_response(405, {"error": "method not allowed"})

@@ -7,14 +7,15 @@ from __future__ import annotations
 
 import functools
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import NamedTuple
 
 from corridor.checkdigits import with_check_digit
 from corridor.reference import location_by_esr
 from corridor.timeutil import zone
 
-from .world import HOUR, _fmix, day_of, from_ts, unit  # noqa: F401
+from .clock import HOUR, from_ts
+from .draws import fmix
 
 MIN = 60
 VISIBILITY_LAG = 15 * MIN
@@ -41,11 +42,11 @@ class Ctx:
     """What a feed builder needs besides the world: seed and defect rate."""
 
     def __init__(self, seed: int, defect_rate: float):
-        self.seed, self.rate = seed, defect_rate
-        self._p = f"{seed}|"  # unit(seed, *parts) hashes "seed|part|part…"
+        self.rate = defect_rate
+        self._p = f"{seed}|"  # unit(seed, *parts) hashes "seed|part|part…": the prefix is joined once
 
     def _unit(self, text: str) -> float:
-        return _fmix(zlib.crc32((self._p + text).encode())) / 4294967296.0
+        return fmix(zlib.crc32((self._p + text).encode())) / 4294967296.0
 
     def lag(self, rid: str, rev: int, port: bool = False) -> int:
         """Publication lag: mostly minutes, some hours, a few up to 72 h (rail) or 24 h (ports)."""
@@ -104,7 +105,7 @@ assert with_check_digit("esr", "66310") == "663109"
 @functools.lru_cache(maxsize=65536)
 def _offset(zone_name: str, hour: int) -> int:
     """UTC offset (s) of a zone during one UTC hour; transitions fall on whole hours in the corridor's zones."""
-    instant = (datetime(1970, 1, 1) + timedelta(hours=hour)).replace(tzinfo=timezone.utc)
+    instant = (datetime(1970, 1, 1) + timedelta(hours=hour)).replace(tzinfo=UTC)
     return int(instant.astimezone(zone(zone_name)).utcoffset().total_seconds())
 
 
@@ -147,14 +148,3 @@ def utc_z(t: int | None) -> str | None:
 def zone_of_esr(esr: str) -> str:
     loc = location_by_esr().get(esr)
     return loc.timezone if loc else "Asia/Almaty"
-
-
-def journeys_of(source, start: int):
-    """A builder's journeys: the list it was given, or every journey of the World that can publish on start's day."""
-    if hasattr(source, "journeys_publishing_on_ts"):
-        return source.journeys_publishing_on_ts(start)
-    return source
-
-
-def day_of_ts(t: int):
-    return day_of(t)

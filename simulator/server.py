@@ -5,14 +5,13 @@ import contextlib
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
-from corridor.config import Settings
-
+from .config import SimulatorConfig
 from .http import Response, json_response
-from .service import Simulator, SimulatorConfig  # noqa: F401
+from .service import Simulator
 
 
 def _routes():
@@ -84,8 +83,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(resp.body)
 
 
-def make_server(host: str, port: int, config: SimulatorConfig, settings: Settings | None = None) -> ThreadingHTTPServer:
-    sim = Simulator(config, settings)
+def make_server(host: str, port: int, config: SimulatorConfig) -> ThreadingHTTPServer:
+    """A threading server (not started) answering for a new Simulator of `config`, reachable as server.simulator."""
+    sim = Simulator(config)
     handler = type("Handler", (_Handler,), {"sim": sim, "routes": _routes()})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
@@ -93,9 +93,9 @@ def make_server(host: str, port: int, config: SimulatorConfig, settings: Setting
     return server
 
 
-def serve(host: str, port: int, config: SimulatorConfig, settings: Settings | None = None) -> None:
+def serve(host: str, port: int, config: SimulatorConfig) -> None:
     """Run the simulator in the foreground until interrupted."""
-    server = make_server(host, port, config, settings)
+    server = make_server(host, port, config)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -105,9 +105,9 @@ def serve(host: str, port: int, config: SimulatorConfig, settings: Settings | No
 
 
 @contextlib.contextmanager
-def run_embedded(config: SimulatorConfig, settings: Settings | None = None) -> Iterator[str]:
+def run_embedded(config: SimulatorConfig) -> Iterator[str]:
     """Serve on a free loopback port in a background thread; yields the base URL, stops and joins on exit."""
-    server = make_server("127.0.0.1", 0, config, settings)
+    server = make_server("127.0.0.1", 0, config)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, name="feed-simulator", daemon=True)
     thread.start()
     try:

@@ -2,29 +2,14 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from corridor.config import Settings
-
 from . import records as r
-from .faults import Fault, FaultState
-from .world import DAY, FIRST_DATE, World, _Lru, day_of, gc_paused, months_between, to_ts
-
-
-@dataclass(frozen=True)
-class SimulatorConfig:
-    """How the simulated world behaves: seed, wagonload scale, clock (naive UTC; None = real), defects, faults."""
-
-    seed: int = 7
-    scale: float = 1.0
-    now: datetime | None = None
-    defect_rate: float = 0.005
-    faults: tuple[Fault, ...] = field(default_factory=tuple)
-    token_ttl: int = 300  # Aktau OAuth tokens, seconds of real time
-    baku_part_size: int = 200  # records per Baku XML part
-    cache_records: int = 3_000_000  # budget of the per-day record cache
-
+from .cache import LruCache, gc_paused
+from .clock import DAY, FIRST_DATE, day_of, months_between, to_ts
+from .config import SimulatorConfig
+from .faults import FaultState
+from .world import World
 
 # Feeds that are views of journeys (built per origin day, see Simulator._build) and feeds of vessel calls.
 JOURNEY_FEEDS = {("KTZ", "tracking"), ("KTZ", "cargo"), ("ADY", "tracking"), ("ADY", "cargo"), ("AKTAU_PORT", "tracking"),
@@ -52,15 +37,14 @@ def _sort_key(x: r.Rec):
 class Simulator:
     """One consistent world served to all four operators' views."""
 
-    def __init__(self, config: SimulatorConfig, settings: Settings | None = None):
+    def __init__(self, config: SimulatorConfig):
         self.config = config
-        self.settings = settings or Settings()
         # Journeys of about four weeks at scale 10 stay cached (a 7-day window needs 28 origin days); fewer at larger scales.
         self.world = World(config.seed, config.scale, cache_journeys=60_000)
         self.ctx = r.Ctx(config.seed, config.defect_rate)
         self.faults = FaultState(config.faults, config.seed)
         self.builders = _builders()
-        self._buckets = _Lru(config.cache_records)
+        self._buckets = LruCache(config.cache_records)
         self._build_lock = threading.Lock()
         self._windows: dict = {}  # a few recent answers of records() (shared lists: callers must not modify them)
         self._windows_lock = threading.Lock()
@@ -101,8 +85,8 @@ class Simulator:
         """Buckets of publication days first … last, each exactly as if built alone (same records, same order).
 
         Bucket d holds records of wagon journeys accepted on d-21 … d, then of Xi'an–Baku journeys of the
-        months in months_between(d-24, d+3) (`World.journeys_publishing_on`). Journeys are visited one origin
-        day at a time, so a window of days costs one pass over the journeys it needs.
+        months in months_between(d-24, d+3). Journeys are visited one origin day at a time, so a window of
+        days costs one pass over the journeys it needs (tests/simulator/test_reference.py builds days alone).
         """
         days = {first + timedelta(days=i): [] for i in range((last - first).days + 1)}
         lo, hi = max(to_ts(first), to_ts(FIRST_DATE)), to_ts(last) + DAY

@@ -4,7 +4,8 @@ from __future__ import annotations
 import statistics
 from datetime import date, timedelta
 
-from .world import World, months_between, to_ts
+from .clock import months_between, to_ts
+from .world import World
 
 
 def crossing_journeys(world: World, first: date, last: date):

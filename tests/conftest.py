@@ -1,4 +1,4 @@
-"""Shared test set-up: a non-UTC host zone (results must not depend on it) and one Prefect harness."""
+"""Shared test set-up: a non-UTC host zone, no inherited configuration, one Prefect harness, one simulator."""
 import os
 import time
 
@@ -7,6 +7,26 @@ os.environ.setdefault("TZ", "Asia/Almaty")
 time.tzset()
 
 import pytest  # noqa: E402
+
+# A test that uses one of these needs the simulator over HTTP or a Prefect API: it is an integration test.
+INTEGRATION_FIXTURES = {"sim_url", "sim_env", "prefect_harness", "base"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark integration tests from the fixtures they use, so `-m "not integration"` is the fast unit set."""
+    for item in items:
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def no_inherited_configuration(monkeypatch, tmp_path):
+    """A developer's own CORRIDOR_* settings (or .env) must not leak into a test; files go to its tmp folder."""
+    import os
+
+    for name in [n for n in os.environ if n.startswith("CORRIDOR_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)  # a `.env` in the developer's working directory is not read either
 
 
 @pytest.fixture(scope="session")

@@ -71,7 +71,7 @@ class Warehouse:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         # DuckDB would otherwise cache up to 80 % of the machine's memory; it spills beyond the limit.
-        config = {"memory_limit": memory_limit} if memory_limit else {}
+        config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": memory_limit} if memory_limit else {}
         # Every instant is a naive UTC TIMESTAMP (never TIMESTAMPTZ), so the host's TZ cannot shift it.
         self._con = duckdb.connect(str(self.path), read_only=read_only, config=config)
 

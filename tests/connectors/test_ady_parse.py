@@ -7,8 +7,16 @@ import pytest
 
 from corridor.config import Settings
 from corridor.connectors.ady import (
-    FEEDS, OPERATIONS, SHIPMENTS, TIMETABLE, ZONE, AdyClient, parse_operation, parse_shipment,
-    parse_timetable_plan, read_csv,
+    FEEDS,
+    OPERATIONS,
+    SHIPMENTS,
+    TIMETABLE,
+    ZONE,
+    AdyClient,
+    parse_operation,
+    parse_shipment,
+    parse_timetable_plan,
+    read_csv,
 )
 from corridor.connectors.base import Window
 from corridor.connectors.http import Fetched

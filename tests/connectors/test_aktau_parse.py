@@ -7,31 +7,18 @@ import pytest
 from corridor.config import Settings
 from corridor.connectors import CredentialsRefused, HttpClient, Window
 from corridor.connectors.aktau import (
-    FEEDS, MANIFESTS, MOVES, VESSEL_CALLS, AktauClient, parse_manifest_line, parse_move, parse_vessel_call,
+    FEEDS,
+    MANIFESTS,
+    MOVES,
+    VESSEL_CALLS,
+    AktauClient,
+    parse_manifest_line,
+    parse_move,
+    parse_vessel_call,
 )
 from corridor.connectors.http import Fetched
 
-# feeds.md, Port of Aktau Tracking (v1.0 weight shape).
-MOVE = {
-    "moveId": "3f1c0a52-9d1e-4c4e-a0a3-1d6c1f1a2b77", "recordedAt": "2024-03-01T04:05:11Z",
-    "moveTime": "2024-03-01T03:58:00Z", "moveType": "RAIL_DISCHARGE",
-    "equipment": {"type": "CONTAINER", "number": "CSQU3054383", "isoType": "45G1", "fullEmpty": "F"},
-    "carrier": {"mode": "RAIL", "ref": "8701"}, "wagonNo": "51234565",
-    "callId": None, "grossWeightKg": 24500, "newFieldFromSource": [1, 2],
-}
-CALL = {
-    "callId": "AKX-2024-0312", "updatedAt": "2024-03-02T11:00:00Z",
-    "vessel": {"name": "Professor Gul", "imo": "9187655"}, "voyageIn": "24A031", "voyageOut": "24A032",
-    "berth": "B3", "eta": "2024-03-01T06:00:00Z", "etb": "2024-03-01T08:00:00Z", "etd": "2024-03-02T10:00:00Z",
-    "ata": "2024-03-01T07:20:00Z", "atd": None, "status": "BERTHED", "nextPort": "AZBAK",
-}
-LINE = {
-    "manifestLineId": "AKX-M-000981", "updatedAt": "2024-03-02T09:30:00Z", "callId": "AKX-2024-0312",
-    "billOfLading": "AKXBAK240312-017", "waybillNo": "24KZ0012345",
-    "equipment": {"type": "WAGON", "number": "51234565", "isoType": None, "fullEmpty": "F"},
-    "hsCode": "100199", "description": "Wheat", "grossWeightKg": 64250,
-    "portOfLoading": "KZAAU", "portOfDischarge": "AZBAK",
-}
+from fixtures.aktau_samples import CALL, LINE, MOVE
 
 
 def test_move_is_typed_in_utc():

@@ -7,44 +7,19 @@ import pytest
 from corridor.config import Settings
 from corridor.connectors import FeedError, HttpClient, Window
 from corridor.connectors.baku import (
-    BERTH_SCHEDULE, DECLARATIONS, FEEDS, TERMINAL_EVENTS, BakuClient, parse_berth_call,
-    parse_declaration, parse_terminal_event, read_document,
+    BERTH_SCHEDULE,
+    DECLARATIONS,
+    FEEDS,
+    TERMINAL_EVENTS,
+    BakuClient,
+    parse_berth_call,
+    parse_declaration,
+    parse_terminal_event,
+    read_document,
 )
 from corridor.connectors.http import Fetched
 
-NS = 'xmlns="urn:bistp:terminal:1"'
-
-# feeds.md, Port of Baku Tracking.
-EVENT = f"""<Event {NS} id="BK-E-0001234" rev="1" recorded="2024-03-01T08:15:00+04:00">
-    <Type>DISC</Type>
-    <Time>2024-03-01T07:50:00</Time>
-    <Equipment kind="CONTAINER" number="CSQU3054383" iso="45G1" full="true"/>
-    <Transport mode="VESSEL" imo="9187655" voyage="24A031"/>
-    <Weight unit="KG">24500</Weight>
-    <Facility>ALAT-MT</Facility>
-  </Event>"""
-RAIL_EVENT = f"""<Event {NS} id="BK-E-0001235" rev="2" recorded="2024-03-01T23:30:00+04:00">
-    <Type> RDSC </Type><Time>2024-03-01T23:10</Time>
-    <Equipment kind="CONTAINER" number="CSQU3054383" iso="45G1" full="false"/>
-    <Transport mode="RAIL" train="2401" wagon="51234565"/><Facility>ALAT-RT</Facility><Extra>new</Extra>
-  </Event>"""
-CALL = f"""<Call {NS} id="BAK-2024-0877" updated="2024-03-02T12:40:00+04:00" status="ARRIVED">
-    <Vessel imo="9187655" name="Professor Gul"/>
-    <Voyage>24A031</Voyage>
-    <PrevPort>KZAAU</PrevPort>
-    <ETA>2024-03-02T09:00:00</ETA><ETB>2024-03-02T11:00:00</ETB><ETD>2024-03-03T06:00:00</ETD>
-    <ATA>2024-03-02T10:35:00</ATA>
-  </Call>"""
-DECLARATION = f"""<Declaration {NS} id="BAK-D-0045521" rev="1" recorded="2024-03-02T13:05:00+04:00">
-    <CallRef>BAK-2024-0877</CallRef>
-    <WaybillNo>24KZ0012345</WaybillNo>
-    <Equipment kind="WAGON" number="51234565" full="true"/>
-    <HS>100199</HS>
-    <Description xml:lang="az">Buğda</Description>
-    <Weight unit="TNE">64.250</Weight>
-    <Origin unlocode="KZAAU"/>
-    <Destination unlocode="AZBAK"/>
-  </Declaration>"""
+from fixtures.baku_samples import CALL, DECLARATION, DOCTYPE, EVENT, NS, RAIL_EVENT  # noqa: F401
 
 
 def test_terminal_event_is_typed_in_utc():
@@ -156,8 +131,6 @@ def _document(root, day, part, parts, *items):
             + "\n".join(items) + f"\n</{root}>\n").encode()
 
 
-DOCTYPE = (b'<?xml version="1.0"?>\n<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]>\n'
-           b'<TerminalEvents xmlns="urn:bistp:terminal:1" parts="2"><Event id="x">&lol2;</Event></TerminalEvents>')
 BROKEN = b'<TerminalEvents xmlns="urn:bistp:terminal:1" parts="2"><Event id="x"></TerminalEvents>'
 
 

@@ -9,7 +9,13 @@ from corridor.config import Settings
 from corridor.connectors.base import Window
 from corridor.connectors.http import Fetched
 from corridor.connectors.ktz import (
-    CONSIGNMENTS, FEEDS, SCHEDULE_HORIZON, TRAIN_SCHEDULES, KtzClient, parse_consignment, parse_train_plan,
+    CONSIGNMENTS,
+    FEEDS,
+    SCHEDULE_HORIZON,
+    TRAIN_SCHEDULES,
+    KtzClient,
+    parse_consignment,
+    parse_train_plan,
 )
 
 CONSIGNMENT = {

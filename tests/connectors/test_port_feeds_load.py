@@ -9,14 +9,20 @@ from datetime import datetime
 
 import pytest
 
+import corridor.engine as engine
 from corridor.config import Settings
 from corridor.connectors import Page, RawRecord, Window, aktau, baku
 from corridor.connectors.http import Fetched
-import corridor.engine as engine
 from corridor.engine import stage as feed_load
 from corridor.warehouse import Warehouse
-from test_aktau_parse import CALL as A_CALL, LINE as A_LINE, MOVE as A_MOVE
-from test_baku_parse import CALL as B_CALL, DECLARATION as B_DECL, DOCTYPE, EVENT as B_EVENT
+
+from fixtures.aktau_samples import CALL as A_CALL
+from fixtures.aktau_samples import LINE as A_LINE
+from fixtures.aktau_samples import MOVE as A_MOVE
+from fixtures.baku_samples import CALL as B_CALL
+from fixtures.baku_samples import DECLARATION as B_DECL
+from fixtures.baku_samples import DOCTYPE
+from fixtures.baku_samples import EVENT as B_EVENT
 
 WINDOW = Window(datetime(2024, 3, 1), datetime(2024, 3, 3))
 

@@ -5,12 +5,13 @@ import re
 import socket
 
 import pytest
-from staging import CLEAN_OPERATION as CLEAN
-from staging import UNKNOWN_ESR, staging_frame
 
 from corridor.connectors.ktz import OPERATIONS
 from corridor.expectations import validate, write_data_docs
 from corridor.expectations.docs import page_name
+
+from fixtures.expectations import CLEAN_OPERATION as CLEAN
+from fixtures.expectations import UNKNOWN_ESR, staging_frame
 
 # op_code_known fails on 2 rows, esr_known and wagon_check_digit on 1 each (row 3 fails two rules).
 FAILING = {2: {"op_code": "11"}, 3: {"op_code": "11", "esr": UNKNOWN_ESR}, 4: {"wagon_no": "51234566"}}

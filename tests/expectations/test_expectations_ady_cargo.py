@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import NOT_TIME, suite_tests
 
 from corridor.connectors.ady import SHIPMENTS
+
+from fixtures.expectations import NOT_TIME, suite_tests
 
 CLEAN = {
     "waybill_no": "24KZ0012345", "revision": 2, "published_utc": pd.Timestamp("2024-03-01 06:15:30"),

@@ -1,9 +1,9 @@
 """`validate` on the ady_tracking suite: ADY operation codes, the other rules as ktz_tracking."""
 from __future__ import annotations
 
-from staging import CLEAN_OPERATION, NOT_TIME, suite_tests
-
 from corridor.connectors.ady import OPERATIONS
+
+from fixtures.expectations import CLEAN_OPERATION, NOT_TIME, suite_tests
 
 CLEAN = {**CLEAN_OPERATION, "op_id": "500001234503", "op_code": "GLS", "esr": "552508", "train_no": "5701"}
 RULES = {"op_id_present", "revision_present", "published_utc_present", "event_time_present", "op_code_known",

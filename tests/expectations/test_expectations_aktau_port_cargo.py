@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import suite_tests
 
 from corridor.connectors.aktau import MANIFESTS
+
+from fixtures.expectations import suite_tests
 
 RULES = {"line_id_present", "revision_present", "published_utc_present", "weight_in_range", "port_known", "revision_consistent"}
 CLEAN = {

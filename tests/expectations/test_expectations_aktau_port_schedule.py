@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import suite_tests
 
 from corridor.connectors.aktau import VESSEL_CALLS
+
+from fixtures.expectations import suite_tests
 
 RULES = {
     "call_id_present", "revision_present", "published_utc_present", "etd_not_before_eta", "imo_check_digit", "port_known",

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import NOT_TIME, staging_frame, suite_tests
 
 from corridor.connectors.aktau import MOVES
 from corridor.expectations import validate
+
+from fixtures.expectations import NOT_TIME, staging_frame, suite_tests
 
 SUITE = "aktau_port_tracking"
 RULES = {

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import staging_dtypes, staging_frame, suite_tests
 
 from corridor.connectors.baku import DECLARATIONS
 from corridor.expectations import validate
+
+from fixtures.expectations import staging_dtypes, staging_frame, suite_tests
 
 SUITE = "baku_port_cargo"
 RULES = {

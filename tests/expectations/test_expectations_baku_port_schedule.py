@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import suite_tests
 
 from corridor.connectors.baku import BERTH_SCHEDULE
+
+from fixtures.expectations import suite_tests
 
 RULES = {
     "call_id_present", "revision_present", "published_utc_present", "imo_check_digit", "port_known", "etd_not_before_eta",

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import NOT_TIME, suite_tests
 
 from corridor.connectors.baku import TERMINAL_EVENTS
+
+from fixtures.expectations import NOT_TIME, suite_tests
 
 RULES = {
     "event_id_present", "revision_present", "published_utc_present", "op_code_known", "event_time_valid",

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import pandas as pd
-from staging import NOT_TIME, UNKNOWN_ESR, staging_frame, suite_tests
 
 from corridor import checkdigits, reference
 from corridor.connectors.ktz import CONSIGNMENTS
 from corridor.expectations import validate
+
+from fixtures.expectations import NOT_TIME, UNKNOWN_ESR, staging_frame, suite_tests
 
 CLEAN = {
     "waybill_no": "24KZ0012345", "revision": 2, "published_utc": pd.Timestamp("2024-03-01 04:12:44"),

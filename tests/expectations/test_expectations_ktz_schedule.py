@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from staging import suite_tests
 
 from corridor.connectors.ktz import TRAIN_SCHEDULES
+
+from fixtures.expectations import suite_tests
 
 CLEAN = {
     "plan_id": "2024-02-29/8701", "revision": 1, "published_utc": pd.Timestamp("2024-02-27 12:00"),

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from staging import CLEAN_OPERATION as CLEAN
-from staging import NOT_TIME, UNKNOWN_ESR, staging_dtypes, staging_frame, suite_tests
 
 from corridor import checkdigits, reference
 from corridor.connectors.ktz import OPERATIONS
 from corridor.expectations import ExpectationError, validate
+
+from fixtures.expectations import CLEAN_OPERATION as CLEAN
+from fixtures.expectations import NOT_TIME, UNKNOWN_ESR, staging_dtypes, staging_frame, suite_tests
 
 RULES = {
     "op_id_present", "revision_present", "published_utc_present", "event_time_present", "op_code_known",

@@ -5,8 +5,7 @@ import duckdb
 
 from corridor.config import Settings
 from corridor.connectors import Window, feed_registry
-from corridor.engine import load_feed
-from corridor.engine import derive_and_check
+from corridor.engine import derive_and_check, load_feed
 from corridor.flows.sync import run_sync
 from corridor.simulator import SimulatorConfig, run_embedded
 from corridor.warehouse import Warehouse

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-from corridor.timeutil import utcnow
 from corridor.flows.sync import run_sync
 from corridor.simulator import SimulatorConfig, run_embedded
+from corridor.timeutil import utcnow
 
 
 @pytest.fixture(scope="module")

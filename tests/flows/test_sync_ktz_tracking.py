@@ -2,6 +2,7 @@
 import subprocess
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -128,5 +129,5 @@ def test_data_docs_are_written_and_linked(synced):
     assert docs and docs.endswith("index.html") and first[0]["load_id"] in docs
     index = (path.parent / "docs" / "index.html").read_text()
     assert first[0]["load_id"] in index
-    run_page = open(docs).read()
+    run_page = Path(docs).read_text()
     assert "ktz_tracking" in run_page and ".html" in run_page

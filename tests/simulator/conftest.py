@@ -1,2 +1,2 @@
-"""Fixtures for the simulator tests (helpers live in sim_support)."""
-from sim_support import base  # noqa: F401  (session fixture: one embedded simulator)
+"""Fixtures for the simulator tests (helpers live in tests/fixtures/simulator.py)."""
+from fixtures.simulator import base  # noqa: F401  (session fixture: one embedded simulator)

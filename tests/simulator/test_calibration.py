@@ -4,7 +4,12 @@ from __future__ import annotations
 from datetime import date
 
 from corridor.simulator import World
-from corridor.simulator.truth import interchange_tonnes, xb_containers_per_train, xb_median_transit_days, xb_trains_per_month
+from corridor.simulator.truth import (
+    interchange_tonnes,
+    xb_containers_per_train,
+    xb_median_transit_days,
+    xb_trains_per_month,
+)
 
 WORLD = World(seed=7, scale=1.0)
 
@@ -35,9 +40,10 @@ def test_scale_one_is_about_150_wagons_a_day():
 
 
 def test_almaty_offset_change_is_in_the_local_times():
-    from corridor.simulator.records import rfc3339
-    from corridor.simulator.world import to_ts
     from datetime import datetime
+
+    from corridor.simulator.clock import to_ts
+    from corridor.simulator.records import rfc3339
     assert rfc3339(to_ts(datetime(2024, 2, 29, 17, 30)), "Asia/Almaty") == "2024-02-29T23:30:00+06:00"
     assert rfc3339(to_ts(datetime(2024, 2, 29, 18, 30)), "Asia/Almaty") == "2024-02-29T23:30:00+05:00"
     assert rfc3339(to_ts(datetime(2024, 3, 1, 12, 0)), "Asia/Aqtau") == "2024-03-01T17:00:00+05:00"

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from corridor.simulator import Simulator, SimulatorConfig
-from corridor.simulator.world import to_ts
+from corridor.simulator.clock import to_ts
 from corridor.timeutil import parse_instant
 
 NS = "{urn:bistp:terminal:1}"

@@ -9,7 +9,7 @@ import requests
 
 from corridor.checkdigits import is_valid_container
 
-from sim_support import ADY, BAKU_AUTH, KTZ, aktau_token
+from fixtures.simulator import ADY, BAKU_AUTH, KTZ, aktau_token
 
 DAY = {"from": "2024-07-01T00:00:00Z", "to": "2024-07-02T00:00:00Z"}
 KTZ_WIN = {"updated_from": "2024-07-01T00:00:00Z", "updated_to": "2024-07-02T00:00:00Z"}
@@ -70,7 +70,8 @@ def test_unknown_path_is_404(base):
 
 def test_ktz_cursor_paging_delivers_every_record(base, ):
     from corridor.simulator import Simulator
-    from sim_support import CONFIG
+
+    from fixtures.simulator import CONFIG
     params, seen, pages = {**KTZ_WIN, "limit": 100}, [], 0
     while True:
         body = get(base, "ktz", "/api/v2/operations", params).json()

@@ -11,7 +11,7 @@ import requests
 from corridor.checkdigits import is_valid_container, is_valid_wagon
 from corridor.simulator import Fault, Simulator, SimulatorConfig, defect_tags, parse_fault, run_embedded
 
-from sim_support import ADY, BAKU_AUTH, KTZ, aktau_token
+from fixtures.simulator import ADY, BAKU_AUTH, KTZ, aktau_token
 
 ALLOWED = {
     ("KTZ", "tracking"): {"op_code_known", "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent"},

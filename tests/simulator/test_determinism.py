@@ -7,7 +7,7 @@ import requests
 
 from corridor.simulator import SimulatorConfig, run_embedded
 
-from sim_support import ADY, BAKU_AUTH, KTZ, aktau_token
+from fixtures.simulator import ADY, BAKU_AUTH, KTZ, aktau_token
 
 CFG = SimulatorConfig(now=datetime(2024, 3, 10), defect_rate=0.05)
 REQUESTS = [
@@ -66,7 +66,7 @@ def test_a_window_built_at_once_equals_its_days_built_one_by_one_in_any_order():
 
 
 def test_building_leaves_the_garbage_collector_as_it_was():
-    """Builds pause the cyclic collector (simulator.world.gc_paused) and must restore its state, enabled or not."""
+    """Builds pause the cyclic collector (simulator.cache.gc_paused) and must restore its state, enabled or not."""
     import gc
 
     from corridor.simulator import Simulator

@@ -1,5 +1,6 @@
 """Every warehouse test gets its own freshly bootstrapped warehouse file."""
 import pytest
+
 from fixtures.warehouse import fresh_warehouse
 
 

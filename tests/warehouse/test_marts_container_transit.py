@@ -2,6 +2,7 @@
 from datetime import datetime
 
 import pytest
+
 from fixtures.warehouse import column_types, insert_rows, rows, run
 
 SQL = "marts_container_transit.sql"

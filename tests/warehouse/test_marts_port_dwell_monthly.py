@@ -2,6 +2,7 @@
 from datetime import date
 
 import pytest
+
 from fixtures.warehouse import column_types, insert_rows, rows, run
 
 SQL = "marts_port_dwell_monthly.sql"

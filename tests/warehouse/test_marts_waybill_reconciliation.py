@@ -2,6 +2,7 @@
 from decimal import Decimal
 
 import pytest
+
 from fixtures.warehouse import column_types, insert_rows, rows, run
 
 SQL = "marts_waybill_reconciliation.sql"

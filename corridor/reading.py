@@ -1,0 +1,27 @@
+"""Where analysts' commands read: the snapshot when there is one, else the warehouse; read-only either way."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from corridor.config import Settings
+
+
+class NothingToRead(Exception):
+    """Neither a snapshot nor a warehouse exists yet."""
+
+
+def analyst_database(settings: Settings) -> Path:
+    """The snapshot if one has been written, else the warehouse file itself."""
+    for path in (settings.snapshot_path, settings.warehouse):
+        if path.exists():
+            return path
+    raise NothingToRead(f"no snapshot at {settings.snapshot_path} and no warehouse at {settings.warehouse}"
+                        " (set CORRIDOR_WAREHOUSE, or run `corridor sync`)")
+
+
+def connect_for_reading(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to what analysts read, with no access to files outside it."""
+    return duckdb.connect(str(analyst_database(settings)), read_only=True,
+                          config={"enable_external_access": False})

@@ -14,7 +14,7 @@ from corridor.flows.sync import run_sync
 FROM, TO = datetime(2023, 1, 1), datetime(2024, 3, 15)
 
 # A slow machine must not turn this long run into a timeout.
-pytestmark = pytest.mark.timeout(1800)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def _free_port() -> int:

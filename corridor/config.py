@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SIMULATOR_PORT = 8700
@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     lookback_minutes: int = Field(default=60, ge=0)
     max_defect_share: float = Field(default=0.05, ge=0, le=1)
     batch_records: int = Field(default=20_000, ge=1)
+    write_wait_minutes: float = Field(default=60, ge=0)
     duckdb_memory_limit: str = Field(default="256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
 
     ktz_url: str = f"{SIMULATOR_BASE}/ktz"
@@ -59,3 +60,14 @@ class Settings(BaseSettings):
     def with_simulator(self, base_url: str) -> Settings:
         """The same settings pointed at a simulator listening at `base_url`."""
         return self.model_copy(update={f"{op}_url": f"{base_url}/{op}" for op in ("ktz", "ady", "aktau", "baku")})
+
+
+def describe_error(exc: ValidationError) -> str:
+    """A configuration error in one line naming the variable and what is wrong (never a secret's value)."""
+    problems = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error.get("loc") else "?"
+        secret = Settings.model_fields.get(field) is not None and Settings.model_fields[field].annotation is SecretStr
+        value = "" if secret or "input" not in error else f" (got {str(error['input'])[:60]!r})"
+        problems.append(f"CORRIDOR_{field.upper()}: {error['msg']}{value}")
+    return "; ".join(problems)

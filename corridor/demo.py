@@ -15,7 +15,8 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
     from corridor.simulator import SimulatorConfig, run_embedded
     from corridor.summary import summary_lines
 
-    for stale in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal")):
+    snapshot = warehouse_path.with_name("snapshot.duckdb")
+    for stale in (warehouse_path, warehouse_path.with_name(warehouse_path.name + ".wal"), snapshot):
         stale.unlink(missing_ok=True)
     # The simulator's clock sits after the window, so everything published in it is visible.
     config = SimulatorConfig(now=window_to + timedelta(days=3))
@@ -34,11 +35,19 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
         con = warehouse.cursor()
         echo("")
         echo(f"headline KPIs, {window_from:%Y-%m-%d} to {window_to:%Y-%m-%d} (from the marts):")
-        for kpi, value in con.execute(sql_text("demo_headline_kpis.sql")).fetchall():
+        for kpi, value in con.execute(sql_text("marts_headline_kpis.sql")).fetchall():
             echo(f"  {kpi:<68} {value or '-':>22}")
         echo("quality.quarantine by reason:")
-        for operator, feed, reason, records in con.execute(sql_text("demo_quarantine_by_reason.sql")).fetchall():
+        for operator, feed, reason, records in con.execute(sql_text("quality_quarantine_by_reason.sql")).fetchall():
             echo(f"  {operator:<11} {feed:<9} {reason:<28} {records:>6}")
+        example = con.execute(sql_text("marts_example_container.sql")).fetchone()
+    from corridor.config import Settings
+    from corridor.report import write_report
+
+    report = write_report(Settings())
     echo("")
     echo(f"query it: CORRIDOR_WAREHOUSE={warehouse_path} corridor query \"SELECT * FROM marts.corridor_volume_monthly\"")
+    if example:
+        echo(f"track a container: CORRIDOR_WAREHOUSE={warehouse_path} corridor track {example[0]}")
+    echo(f"report: {report}")
     return 1 if err else 0

@@ -6,9 +6,11 @@ merged into core, its `meta.load` row closed and its watermark advanced, atomica
 from __future__ import annotations
 
 import logging
+import shutil
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+import duckdb
 import pyarrow.parquet as pq
 
 from corridor.config import Settings
@@ -20,6 +22,9 @@ from corridor.warehouse.sql import execute
 from corridor.warehouse.staging import arrow_schema
 
 log = logging.getLogger(__name__)
+
+# Errors worth retrying the publish for: another process briefly holding the file, I/O, a write conflict.
+TRANSIENT = (duckdb.IOException, duckdb.TransactionException)
 
 # The defect-share rule applies to runs of at least this many validated records.
 MIN_RECORDS_FOR_SHARE_CHECK = 1000
@@ -63,10 +68,12 @@ def publish_feed(warehouse: Warehouse, settings: Settings, feed: Feed, staged: S
     result = FeedResult(feed.operator, feed.feed, staged.load_id, "RUNNING", docs=staged.docs, error=staged.error)
     try:
         for batch in staged.batches:
-            loaded, quarantined = _write_batch(warehouse, feed, staged.load_id, batch)
+            if batch.loaded is None:  # not yet committed by an earlier attempt
+                batch.loaded, batch.quarantined = _write_batch(warehouse, feed, staged.load_id, batch)
+                shutil.rmtree(batch.folder, ignore_errors=True)
             result.received += batch.received
-            result.loaded += loaded
-            result.quarantined += quarantined
+            result.loaded += batch.loaded
+            result.quarantined += batch.quarantined or 0
         validated = result.loaded + result.quarantined
         if result.error is None and validated >= MIN_RECORDS_FOR_SHARE_CHECK \
                 and result.quarantined > settings.max_defect_share * validated:
@@ -77,6 +84,8 @@ def publish_feed(warehouse: Warehouse, settings: Settings, feed: Feed, staged: S
         if result.error is None:
             _publish(warehouse, feed, staged, result, advance_watermark)
             result.status = "SUCCEEDED"
+    except TRANSIENT:
+        raise  # a lock or I/O hiccup: the caller may retry; committed batches are not written again
     except Exception as exc:  # a bug or a broken warehouse must still leave a FAILED load, not a RUNNING one
         log.exception("%s %s: publishing failed", feed.operator, feed.feed)
         result.error = f"{feed.operator} {feed.feed}: {type(exc).__name__}: {exc}"
@@ -88,6 +97,25 @@ def publish_feed(warehouse: Warehouse, settings: Settings, feed: Feed, staged: S
         }).close()
     staged.remove()
     return result
+
+
+def fail_load(warehouse: Warehouse, staged: StagedFeed, error: str) -> FeedResult:
+    """Close a load that could not be published (its publish kept failing) as FAILED with the reason."""
+    result = FeedResult(staged.operator, staged.feed, staged.load_id, "FAILED", received=staged.received,
+                        error=error, docs=staged.docs)
+    execute(warehouse.cursor(), "meta_load_failed.sql", {
+        "load_id": staged.load_id, "received": result.received, "quarantined": 0, "now_utc": utcnow(), "error": error,
+    }).close()
+    staged.remove()
+    return result
+
+
+def succeeded_windows(warehouse: Warehouse) -> set[tuple[str, str, datetime, datetime]]:
+    """(operator, feed, window start, window end) of every published load: what a resumed backfill skips."""
+    con = execute(warehouse.cursor(), "meta_load_succeeded_windows.sql")
+    rows = con.fetchall()
+    con.close()
+    return {tuple(row) for row in rows}  # type: ignore[misc]
 
 
 def _write_batch(warehouse: Warehouse, feed: Feed, load_id: str, batch: StagedBatch) -> tuple[int, int]:

@@ -46,6 +46,9 @@ class StagedBatch:
     received: int
     records: int  # distinct records validated or refused, after exact repeats collapsed
     seconds: float  # CPU seconds validation took
+    # Set by publish once the batch is committed (its files are then gone): a retried publish skips it.
+    loaded: int | None = None
+    quarantined: int | None = None
 
     def path(self, part: str) -> str:
         return str(Path(self.folder) / f"{part}.parquet")
@@ -99,6 +102,8 @@ def stage_feed(settings: Settings, feed: Feed, window: Window, load_id: str, *,
     finally:
         http.close()
     staged.docs = _write_docs(settings, load_id, validations)
+    log.info("%s %s: staged %d records in %d batch(es)%s", feed.operator, feed.feed, staged.received,
+             len(staged.batches), f"; failed: {staged.error}" if staged.error else "")
     return staged
 
 

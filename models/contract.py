@@ -288,6 +288,26 @@ class WaybillReconciliation(SQLModel, table=True):
     baku_weight_t: Decimal | None = col("tonnes", "Baku declaration gross weight, tonnes", nullable=True)
 
 
+class ContainerStatus(SQLModel, table=True):
+    __tablename__ = "container_status"
+    # "Latest" orders a container's events by (event_time_utc, published_utc, event_id): ties are deterministic.
+    # The ETA's median is over the completed journeys of marts.container_transit that departed in
+    # [departure - 90 days, departure) and have every leg after the milestone; a delivered container has none.
+    __table_args__ = contract_table("marts", "Track and Trace: one row per container in core.fact_equipment_event, as of its latest event, with its stage and, on a XIAN-BAKU journey in progress, its ETA.")
+    container_no: str = col("text", "ISO 6346 container number", nullable=False, key=True)
+    last_event_type: str = col("text", "Event type of its latest event (by event_time_utc, then published_utc, then event_id)", nullable=False)
+    last_transport_mode: str = col("text", "Transport mode of its latest event: RAIL, VESSEL or TRUCK", nullable=False)
+    last_event_utc: datetime = col("utc", "When its latest event happened, UTC", nullable=False)
+    last_location_code: str = col("text", "Where its latest event happened (core.dim_location)", nullable=False)
+    last_operator_code: str = col("text", "Operator that reported its latest event", nullable=False)
+    waybill_no: str | None = col("text", "Through waybill number from the latest event that names one, where known", nullable=True)
+    train_no: str | None = col("text", "Train number from the latest event that names one, where known", nullable=True)
+    vessel_imo: str | None = col("text", "Vessel IMO number (7 digits) from the latest event that names one, where known", nullable=True)
+    stage: str = col("text", "KZ_RAIL, AKTAU_PORT, BAKU_PORT, AT_SEA (latest event LOADED onto a vessel at either port), AZ_RAIL (by the operator of the latest event) or DELIVERED (latest event DELIVERED, or ARRIVED at its waybill's destination)", nullable=False)
+    eta_utc: datetime | None = col("utc", "Estimated arrival at the destination, UTC, on a XIAN-BAKU journey in progress: its latest milestone plus the median hours from that milestone to arrival over the completed journeys that departed in the 90 days before it; null otherwise (a DELIVERED container is not in progress) or when there are none", nullable=True)
+    eta_basis: int | None = col("count", "Number of completed journeys the ETA's median used; null when eta_utc is", nullable=True)
+
+
 # -- quality and meta ------------------------------------------------------------------------------
 
 class Quarantine(SQLModel, table=True):
@@ -352,7 +372,7 @@ class Load(SQLModel, table=True):
 CONTRACT_MODELS: tuple[type[SQLModel], ...] = (
     DimLocation, DimOperator, FactEquipmentEvent, FactConsignment, FactVesselCall, FactVesselCallVersion,
     FactTrainStop, CorridorVolumeMonthly, ContainerTransit, TrainServiceMonthly, ScheduleAdherenceMonthly,
-    PortDwellMonthly, WaybillReconciliation, Quarantine, ValidationRun, Load,
+    PortDwellMonthly, WaybillReconciliation, ContainerStatus, Quarantine, ValidationRun, Load,
 )
 
 # Every table of these schemas is a contract table, except the internal ones named here; in the other

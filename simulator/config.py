@@ -32,3 +32,4 @@ class SimulatorConfig:
     baku_part_size: int = 200  # records per Baku XML part
     cache_records: int = 3_000_000  # budget of the per-day record cache
     credentials: SimulatorCredentials = SimulatorCredentials()
+    request_log: str | None = None  # a file to append one line per request to ("GET /ktz/api/v2/operations?…")

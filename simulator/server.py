@@ -20,6 +20,9 @@ def _routes():
     return {"ktz": ktz.handle, "ady": ady.handle, "aktau": aktau.handle, "baku": baku.handle}
 
 
+_LOG_LOCK = threading.Lock()
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "CorridorFeedSimulator/1.0"
@@ -36,6 +39,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._dispatch("POST")
 
     def _dispatch(self, method: str) -> None:
+        if self.sim.config.request_log:  # the path and query only: credentials travel in headers and bodies
+            with _LOG_LOCK, open(self.sim.config.request_log, "a", encoding="utf-8") as log:
+                log.write(f"{method} {self.path}\n")
         url = urlsplit(self.path)
         parts = url.path.lstrip("/").split("/", 1)
         query = dict(parse_qsl(url.query, keep_blank_values=True))

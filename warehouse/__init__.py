@@ -19,6 +19,7 @@ __all__ = ["Warehouse", "sql_text", "DERIVED_TRANSFORMS"]
 DERIVED_TRANSFORMS = (
     "core_fact_train_stop_actuals.sql",
     "marts_container_transit.sql",
+    "marts_container_status.sql",
     "marts_corridor_volume_monthly.sql",
     "marts_train_service_monthly.sql",
     "marts_schedule_adherence_monthly.sql",

@@ -32,10 +32,11 @@ def test_help_on_every_subcommand(capsys):
         assert "Usage:" in capsys.readouterr().out
 
 
-def test_only_implemented_commands_are_listed(capsys):
+def test_every_command_of_operations_md_is_listed(capsys):
     main(["--help"])
     out = capsys.readouterr().out
-    assert "report" not in out and "deploy" not in out
+    for command in ("demo", "sync", "feeds", "report", "track", "query", "deploy"):
+        assert f"  {command} " in out, command
 
 
 def test_query_without_warehouse_is_a_usage_error(tmp_path, monkeypatch, capsys):
@@ -65,4 +66,4 @@ def test_query_prints_table_csv_and_json_and_refuses_writes(tmp_path, monkeypatc
     assert capsys.readouterr().out.strip() == '[{"operator_code": "KTZ", "operator_type": "RAIL"}]'
     with pytest.raises(SystemExit) as refused:
         main(["query", "DELETE FROM core.dim_operator"])
-    assert refused.value.code == 1 and "read-only" in capsys.readouterr().err.lower()
+    assert refused.value.code == 2 and "read-only" in capsys.readouterr().err.lower()

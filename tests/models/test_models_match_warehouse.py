@@ -77,9 +77,9 @@ def test_a_missing_or_reordered_column_and_an_unmodelled_table_are_reported(plan
     planted.execute("DROP TABLE core.dim_operator")
     planted.execute("CREATE TABLE core.dim_operator (name VARCHAR NOT NULL, operator_code VARCHAR PRIMARY KEY,"
                     " country_code VARCHAR NOT NULL, operator_type VARCHAR NOT NULL)")
-    planted.execute("CREATE TABLE marts.container_status (container_no VARCHAR)")
+    planted.execute("CREATE TABLE marts.unmodelled_example (container_no VARCHAR)")
     assert contract_differences(planted) == [
-        "marts.container_status: in the warehouse, not in the models",
+        "marts.unmodelled_example: in the warehouse, not in the models",
         "core.dim_operator: column order (name, operator_code, country_code, operator_type) in the warehouse,"
         " (operator_code, name, country_code, operator_type) in the models",
         "meta.load.error: in the models, not in the warehouse",

@@ -13,7 +13,7 @@ NAMES = [
     "references:fact_vessel_call.port_unlocode", "references:fact_vessel_call_version.call_id",
     "unique:core.dim_location", "unique:core.fact_consignment", "unique:core.fact_equipment_event",
     "unique:core.fact_train_stop", "unique:core.fact_vessel_call", "unique:core.fact_vessel_call_version",
-    "unique:marts.container_transit", "unique:marts.corridor_volume_monthly", "unique:marts.port_dwell_monthly",
+    "unique:marts.container_status", "unique:marts.container_transit", "unique:marts.corridor_volume_monthly", "unique:marts.port_dwell_monthly",
     "unique:marts.schedule_adherence_monthly", "unique:marts.train_service_monthly",
     "unique:marts.waybill_reconciliation", "unique:quality.quarantine",
 ]

@@ -1,4 +1,5 @@
--- Purpose: the demo's headline KPIs, read from the marts. Grain: one row per KPI.
+-- Purpose: the corridor's headline KPIs, read from the marts (the demo and each sync's summary artifact).
+-- Grain: one row per KPI.
 SELECT 'interchange cargo KTZ↔ADY, t' AS kpi,
        (SELECT format('{:,.0f}', sum(gross_weight_t)) FROM marts.corridor_volume_monthly) AS value
 UNION ALL

@@ -47,7 +47,8 @@ def cli() -> None:
 @click.option("--to", "window_to", type=UtcDate(), help="End of the publication window (UTC date, exclusive).")
 @click.option("--source", "sources", type=_choice(OPERATORS), multiple=True, help="Operator to sync (repeatable).")
 @click.option("--feed", "feeds", type=_choice(FEEDS), multiple=True, help="Feed to sync (repeatable).")
-def sync(window_from, window_to, sources, feeds) -> None:
+@click.option("--verbose", is_flag=True, help="Print Prefect's log lines instead of the live progress table.")
+def sync(window_from, window_to, sources, feeds, verbose) -> None:
     """Pull, validate and load everything published in [--from, --to); without them, from the watermarks."""
     if (window_from is None) != (window_to is None):
         raise click.UsageError("--from and --to go together (or neither, for the nightly mode)")
@@ -56,9 +57,11 @@ def sync(window_from, window_to, sources, feeds) -> None:
     selected = _selected_feeds([s.upper() for s in sources], [f.lower() for f in feeds])
     _check_settings()
     from corridor.flows.sync import run_sync
+    from corridor.progress_display import showing_progress
     from corridor.summary import summary_lines
 
-    summary = run_sync(window_from, window_to, sorted({o for o, _ in selected}), sorted({f for _, f in selected}))
+    with showing_progress(verbose):
+        summary = run_sync(window_from, window_to, sorted({o for o, _ in selected}), sorted({f for _, f in selected}))
     out, err = summary_lines(summary)
     for line in out:
         click.echo(line)
@@ -89,14 +92,15 @@ def _selected_feeds(sources: list[str], feeds: list[str]) -> list[tuple[str, str
               show_default=True, help="The demo's warehouse file (replaced on every run).")
 @click.option("--from", "window_from", type=UtcDate(), default="2024-01-01", show_default=True)
 @click.option("--to", "window_to", type=UtcDate(), default="2024-03-01", show_default=True)
-def demo(warehouse: Path, window_from: datetime, window_to: datetime) -> None:
+@click.option("--verbose", is_flag=True, help="Print Prefect's log lines instead of the live progress table.")
+def demo(warehouse: Path, window_from: datetime, window_to: datetime, verbose: bool) -> None:
     """Start the embedded simulator, sync a historical window into a fresh warehouse, print what loaded."""
     if window_to <= window_from:
         raise click.UsageError("--to must be after --from")
     _check_settings()
     from corridor.demo import run_demo
 
-    sys.exit(run_demo(warehouse, window_from, window_to, echo=click.echo))
+    sys.exit(run_demo(warehouse, window_from, window_to, echo=click.echo, verbose=verbose))
 
 
 @cli.group()

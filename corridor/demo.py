@@ -9,9 +9,11 @@ from pathlib import Path
 from corridor.warehouse import Warehouse, sql_text
 
 
-def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, echo: Callable[[str], None]) -> int:
+def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, echo: Callable[[str], None],
+             verbose: bool = False) -> int:
     """Returns the exit status: 0 when every feed loaded."""
     from corridor.flows.sync import run_sync
+    from corridor.progress_display import showing_progress
     from corridor.simulator import SimulatorConfig, run_embedded
     from corridor.summary import summary_lines
 
@@ -26,7 +28,8 @@ def run_demo(warehouse_path: Path, window_from: datetime, window_to: datetime, e
         for operator in ("ktz", "ady", "aktau", "baku"):
             os.environ[f"CORRIDOR_{operator.upper()}_URL"] = f"{base_url}/{operator}"
         echo(f"syncing everything published from {window_from:%Y-%m-%d} to {window_to:%Y-%m-%d} into {warehouse_path}")
-        summary = run_sync(window_from, window_to)
+        with showing_progress(verbose):
+            summary = run_sync(window_from, window_to)
     echo("")
     out, err = summary_lines(summary)
     for line in out + err:

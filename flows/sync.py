@@ -11,9 +11,11 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NONE
 from prefect.concurrency.sync import concurrency
 from prefect.exceptions import ObjectNotFound
@@ -33,6 +35,7 @@ from corridor.engine import (
     stage_feed,
     start_load,
 )
+from corridor.engine.progress import BOARD
 from corridor.engine.publish import TRANSIENT, fail_load, succeeded_windows, watermarks
 from corridor.engine.snapshot import write_snapshot
 from corridor.engine.writer import open_writer
@@ -59,11 +62,25 @@ def _is_transient(task, task_run, state) -> bool:
     return isinstance(state.result(raise_on_failure=False), TRANSIENT)
 
 
+def _counting_pages(key: tuple[str, str], fetch):
+    """The feed's fetch, reporting each page to the progress board as it arrives."""
+    def counted(client, window):
+        for page in fetch(client, window):
+            BOARD.update(key, pages=1, fetched=len(page.records))
+            yield page
+    return counted
+
+
 @task(name="stage", cache_policy=NONE, task_run_name="{operator} {feed} · stage")
 def stage_task(operator: str, feed: str, window_from: datetime, window_to: datetime, load_id: str) -> StagedFeed:
     """Fetch, parse and validate one feed into staged files; the settings (with secrets) are read here."""
     settings = runtime_settings()
-    staged = stage_feed(settings, feed_registry()[(operator, feed)], Window(window_from, window_to), load_id)
+    key = (operator, feed)
+    BOARD.update(key, state="staging")
+    spec = feed_registry()[key]
+    staged = stage_feed(settings, replace(spec, fetch=_counting_pages(key, spec.fetch)),
+                        Window(window_from, window_to), load_id)
+    BOARD.update(key, state="failed" if staged.error else "staged", validated=sum(b.records for b in staged.batches))
     if staged.error:
         get_run_logger().error("%s", staged.error)
         return Failed(message=staged.error, data=staged)  # type: ignore[return-value]
@@ -74,7 +91,11 @@ def stage_task(operator: str, feed: str, window_from: datetime, window_to: datet
       retries=len(PUBLISH_RETRY_SECONDS), retry_delay_seconds=PUBLISH_RETRY_SECONDS, retry_condition_fn=_is_transient)
 def publish_task(warehouse: Warehouse, staged: StagedFeed) -> dict:
     """Take one staged feed into the warehouse (the run's single writer); Failed, with the reason, if the feed failed."""
-    result = publish_feed(warehouse, Settings(), feed_registry()[(staged.operator, staged.feed)], staged)
+    key = (staged.operator, staged.feed)
+    BOARD.update(key, state="publishing")
+    result = publish_feed(warehouse, Settings(), feed_registry()[key], staged)
+    BOARD.update(key, state="loaded" if result.status == "SUCCEEDED" else "failed", loaded=result.loaded,
+                 quarantined=result.quarantined)
     logger = get_run_logger()
     if result.status == "FAILED":
         logger.error("%s", result.error)
@@ -144,6 +165,8 @@ def _publish_all(warehouse: Warehouse, keys: list[tuple[str, str]], windows: dic
     load_ids = {key: new_load_id(registry[key], now) for key in keys}
     for key in keys:
         start_load(warehouse, registry[key], windows[key], load_ids[key])
+    BOARD.expect(keys)
+    artifact = _progress_artifact()
     staging = {key: stage_task.submit(*key, windows[key].start, windows[key].end, load_ids[key]) for key in keys}
     results = []
     for key in keys:
@@ -153,7 +176,16 @@ def _publish_all(warehouse: Warehouse, keys: list[tuple[str, str]], windows: dic
         if isinstance(result, BaseException):  # still transient after the retries: the load is failed
             result = fail_load(warehouse, staged, f"{key[0]} {key[1]}: {type(result).__name__}: {result}").as_dict()
         results.append(result)
+        if artifact:
+            update_progress_artifact(artifact, BOARD.share_done(), description=f"{len(results)} of {len(keys)} feeds")
     return results
+
+
+def _progress_artifact():
+    """Under a server, a progress artifact the UI shows while the run goes (share of feeds done)."""
+    if not os.environ.get("PREFECT_API_URL"):
+        return None
+    return create_progress_artifact(0.0, key="corridor-sync-progress", description="feeds published")
 
 
 def _bootstrap(warehouse: Warehouse) -> None:

@@ -235,10 +235,7 @@ def query(sql: str, fmt: str) -> None:
     except NothingToRead as exc:
         raise click.UsageError(str(exc)) from None
     try:
-        # Read-only and no file access come with the connection; from here on no setting can change.
-        con.execute("SET autoinstall_known_extensions = false")
-        con.execute("SET autoload_known_extensions = false")
-        con.execute("SET lock_configuration = true")
+        # Read-only, no file access, no extensions and locked settings come with the connection.
         try:
             cursor = con.execute(sql)
             columns = [d[0] for d in cursor.description or []]

@@ -44,44 +44,44 @@ def _table(feeds: list[FeedProgress]):
 
 
 @contextmanager
-def _live_table() -> Iterator[None]:
-    from rich.console import Console
-    from rich.live import Live
-
-    with Live(_table([]), console=Console(stderr=True), refresh_per_second=4, transient=False) as live:
-        stop = threading.Event()
-
-        def refresh() -> None:
-            while not stop.wait(0.25):
-                live.update(_table(BOARD.snapshot()))
-
-        thread = threading.Thread(target=refresh, daemon=True)
-        thread.start()
-        try:
-            yield
-        finally:
-            stop.set()
-            thread.join()
-            live.update(_table(BOARD.snapshot()))
-
-
-@contextmanager
-def _periodic_lines() -> Iterator[None]:
+def _every(seconds: float, action) -> Iterator[None]:
+    """Call `action` every `seconds` in a background thread while the block runs."""
     stop = threading.Event()
 
-    def report() -> None:
-        while not stop.wait(LOG_EVERY_SECONDS):
-            for p in BOARD.snapshot():
-                if not p.done:
-                    log.info("progress: %s", line(p))
+    def loop() -> None:
+        while not stop.wait(seconds):
+            action()
 
-    thread = threading.Thread(target=report, daemon=True)
+    thread = threading.Thread(target=loop, daemon=True)
     thread.start()
     try:
         yield
     finally:
         stop.set()
         thread.join()
+
+
+@contextmanager
+def _live_table() -> Iterator[None]:
+    from rich.console import Console
+    from rich.live import Live
+
+    with Live(_table([]), console=Console(stderr=True), refresh_per_second=4) as live:
+        with _every(0.25, lambda: live.update(_table(BOARD.snapshot()))):
+            yield
+        live.update(_table(BOARD.snapshot()))
+
+
+def _log_unfinished() -> None:
+    for p in BOARD.snapshot():
+        if not p.done:
+            log.info("progress: %s", line(p))
+
+
+@contextmanager
+def _periodic_lines() -> Iterator[None]:
+    with _every(LOG_EVERY_SECONDS, _log_unfinished):
+        yield
 
 
 @contextmanager

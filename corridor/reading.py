@@ -21,7 +21,16 @@ def analyst_database(settings: Settings) -> Path:
                         " (set CORRIDOR_WAREHOUSE, or run `corridor sync`)")
 
 
+# Read-only by construction: no file outside the database, no extension installed or loaded, and no
+# setting that can be changed afterwards (so none of this can be undone by a query).
+READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+
+
 def connect_for_reading(settings: Settings) -> duckdb.DuckDBPyConnection:
     """A read-only connection to what analysts read, with no access to files outside it."""
-    return duckdb.connect(str(analyst_database(settings)), read_only=True,
-                          config={"enable_external_access": False})
+    return duckdb.connect(str(analyst_database(settings)), read_only=True, config=READER_CONFIG)

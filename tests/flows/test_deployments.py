@@ -110,6 +110,15 @@ class Stack:
                 logs += page
         return logs
 
+    def automation_fired(self, name: str) -> bool:
+        """Whether the automation of this name has been triggered (its event is in the server's event log)."""
+        from prefect.events.filters import EventFilter, EventNameFilter
+
+        with self.client() as client:
+            page = client.read_events(EventFilter(event=EventNameFilter(prefix=["prefect.automation.triggered"])),
+                                      limit=200)
+        return any(e.resource.get("prefect.resource.name") == name for e in page.events)
+
     def artifacts(self, flow_run_id: str):
         from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 
@@ -204,6 +213,8 @@ def test_wrong_credentials_fail_that_operator_and_the_next_run_catches_up(stack)
             Secret(value="ktz-sim-token").save("corridor-ktz-token", overwrite=True)
     assert failed.state.type.value == "FAILED"
     assert "KTZ tracking" in failed.state.message and "ADY" not in failed.state.message
+    # The documented alert: the nightly's "failed" automation fires.
+    _wait_for(lambda: stack.automation_fired("corridor-nightly failed"), 120, "the failed-nightly automation")
     tasks = {t.name: t for t in stack.task_runs(str(failed.id))}
     for feed in ("tracking", "cargo", "schedule"):
         stage = tasks[f"KTZ {feed} · stage"]
@@ -292,3 +303,17 @@ def test_a_killed_backfill_resumes_without_fetching_committed_chunks_again(stack
     whole = stack.wait(stack.run("corridor-backfill/corridor-backfill", BACKFILL, warehouse=whole_path))
     assert whole.state.type.value == "COMPLETED"
     assert _contents(killed_path) == _contents(whole_path)
+
+
+def test_the_not_completed_by_the_deadline_automation_fires_on_a_slow_nightly(stack):
+    """The 06:00 alert, with its deadline shortened: a nightly still running past it triggers the automation."""
+    from corridor.flows.deploy import automations
+
+    with stack.client() as client:
+        nightly = client.read_deployment_by_name("corridor-sync/corridor-nightly")
+        alert = automations(nightly.id, deadline=timedelta(seconds=2))[1]
+        alert.name = "corridor-nightly not completed (test deadline)"
+        client.create_automation(alert)
+    run = stack.wait(stack.run("corridor-sync/corridor-nightly", WINDOW, warehouse=stack.root / "slow.duckdb"))
+    assert run.state.type.value == "COMPLETED"
+    _wait_for(lambda: stack.automation_fired(alert.name), 120, "the not-completed automation")

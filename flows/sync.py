@@ -171,6 +171,10 @@ def _publish_all(warehouse: Warehouse, keys: list[tuple[str, str]], windows: dic
     results = []
     for key in keys:
         staged = staging[key].result(raise_on_failure=False)
+        if isinstance(staged, BaseException):  # the stage task itself crashed (stage_feed never raises)
+            lost = StagedFeed(*key, load_ids[key], windows[key].start, windows[key].end, folder="")
+            results.append(fail_load(warehouse, lost, f"{key[0]} {key[1]}: {type(staged).__name__}: {staged}").as_dict())
+            continue
         state = publish_task(warehouse, staged, return_state=True)
         result = state.result(raise_on_failure=False)
         if isinstance(result, BaseException):  # still transient after the retries: the load is failed

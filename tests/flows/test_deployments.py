@@ -186,7 +186,8 @@ def test_the_nightly_completes_with_named_runs_and_artifacts(stack):
 
     feeds = [f"{operator} {feed}" for operator, feed in feed_registry()]
     assert sorted(t.name for t in tasks) == sorted(
-        [f"{f} · stage" for f in feeds] + [f"{f} · publish" for f in feeds] + ["marts and warehouse checks"])
+        [f"{f} · stage" for f in feeds] + [f"{f} · publish" for f in feeds]
+        + ["marts and warehouse checks", "analysts' snapshot"])
     assert {t.state.type.value for t in tasks} == {"COMPLETED"}
     artifacts = {a.key: a for a in stack.artifacts(str(run.id))}
     assert artifacts["corridor-sync-summary"].type == "markdown"

@@ -22,9 +22,12 @@ MAX_WINDOW = timedelta(days=30)
 def read_csv(content: bytes) -> list[dict[str, str]]:
     """ADY's CSV (UTF-8 with BOM, `;`, quoted where needed, CRLF) → one dict per row: header name → raw cell.
 
-    Columns go by header name (new ones may be appended); header names are trimmed, cells are kept as
-    received (the parser trims). Cells past the header are kept as `_extra<N>` so nothing is lost.
+    Columns go by header name (new ones may be appended, to the header too); header names are trimmed,
+    cells are kept as received (the parser trims). A row whose cell count is not the header's is a cut
+    or broken page: FeedError, never a partial row. A field may be as long as the body (the record
+    bound quarantines what is too large).
     """
+    csv.field_size_limit(max(csv.field_size_limit(), len(content)))
     try:
         lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
     except (UnicodeDecodeError, csv.Error) as exc:
@@ -33,17 +36,18 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
         return []
     header = [name.strip() for name in lines[0]]
     rows = []
-    for cells in lines[1:]:
+    for number, cells in enumerate(lines[1:], start=1):
         if not any(cell.strip() for cell in cells):
             continue  # a blank line
-        row = dict(zip(header, cells))
-        row.update({f"_extra{i}": cell for i, cell in enumerate(cells[len(header):], start=1)})
-        rows.append(row)
+        if len(cells) != len(header):
+            raise FeedError(f"ADY: row {number} has {len(cells)} cells where the header has {len(header)}: "
+                            "a cut or broken page")
+        rows.append(dict(zip(header, cells)))
     return rows
 
 
-def _total_pages(fetched: Fetched) -> int | None:
-    return n.integer(fetched.headers.get("X-Total-Pages"))
+def _total_pages(fetched: Fetched) -> str | None:
+    return fetched.headers.get("X-Total-Pages")
 
 
 class AdyClient:
@@ -51,8 +55,9 @@ class AdyClient:
 
     def __init__(self, settings: Settings, http: HttpClient):
         self.base = settings.ady_url.rstrip("/")
-        self._auth = {"X-Api-Key": settings.ady_api_key.get_secret_value()}
-        self.http = http
+        key = settings.ady_api_key.get_secret_value()
+        self._auth = {"X-Api-Key": key}
+        self.http = http.bind(settings, self.base, {"CORRIDOR_ADY_API_KEY": key})
 
     def _get(self, path: str, params: dict[str, Any]) -> tuple[Fetched, list[dict[str, str]]]:
         fetched = self.http.request("GET", f"{self.base}{path}", params=params, headers=self._auth)
@@ -68,15 +73,23 @@ class AdyClient:
             dates = part.local_dates(ZONE)
             first, last = dates[0], dates[-1]
             params: dict[str, Any] = {"date_from": f"{first:%d.%m.%Y}", "date_to": f"{last:%d.%m.%Y}"}
+            paging = self.http.paging(path)
             page = 1
             while True:
+                paging.page()
                 fetched, rows = self._get(path, {**params, "page": page})
-                kept = [RawRecord.from_json(row) for row in rows if _published_in(row.get("ixrac_tarixi"), part)]
+                total = paging.total(_total_pages(fetched), "X-Total-Pages")
+                if not rows and page < total:
+                    raise paging.empty_before_last(page, total)
+                kept = [self._record(row, f"{path}/{first}/page{page}/row{i}") for i, row in enumerate(rows, start=1)
+                        if _published_in(row.get("ixrac_tarixi"), part)]
                 yield Page(fetched, kept)
-                total = _total_pages(fetched)
-                if not rows or (total is not None and page >= total):
+                if page >= total:
                     break
                 page += 1
+
+    def _record(self, data: Any, record_id: str) -> RawRecord:
+        return n.json_record(data, self.http.limits.max_record_bytes, record_id)
 
     def fetch_shipments(self, window: Window) -> Iterator[Page]:
         yield from self._dated_pages("/export/v1/shipments.csv", window)
@@ -92,7 +105,8 @@ class AdyClient:
             for row in rows:
                 trains.setdefault(n.text(row.get("qatar_no")), []).append(row)
             envelope = {"date": service_date.isoformat(), "fetched_utc": format_instant(fetched.fetched_utc)}
-            yield Page(fetched, [RawRecord.from_json({**envelope, "rows": plan}) for plan in trains.values()])
+            yield Page(fetched, [self._record({**envelope, "rows": plan}, f"timetable/{service_date}/{train}")
+                                 for train, plan in trains.items()])
 
 
 def _published_in(value: Any, window: Window) -> bool:

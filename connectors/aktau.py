@@ -31,7 +31,7 @@ class AktauClient:
         self.base = settings.aktau_url.rstrip("/")
         self._client_id = settings.aktau_client_id
         self._client_secret = settings.aktau_client_secret
-        self.http = http
+        self.http = http.bind(settings, self.base, {"CORRIDOR_AKTAU_CLIENT_SECRET": self._client_secret.get_secret_value()})
         self._token: SecretStr | None = None
         self._token_good_until = 0.0  # time.monotonic() deadline
 
@@ -52,6 +52,7 @@ class AktauClient:
             raise FeedError(f"{self.http.label}: unexpected token response shape") from None
         if not isinstance(token, str) or not token:
             raise FeedError(f"{self.http.label}: the token response carries no access_token")
+        self.http.secret("the access token the source issued", token)
         self._token = SecretStr(token)
         self._token_good_until = time.monotonic() + max(0.0, expires_in - TOKEN_MARGIN_SECONDS)
         return self._token
@@ -82,19 +83,28 @@ class AktauClient:
 
     def _pages(self, path: str, window: Window) -> Iterator[Page]:
         for part in window.split(MOVES.max_window):
+            paging = self.http.paging(path)
             page, total_pages = 1, 1
             while page <= total_pages:
+                paging.page()
                 params = {"from": format_instant(part.start), "to": format_instant(part.end),
                           "page": page, "pageSize": PAGE_SIZE}
                 fetched = self._get(path, params)
                 try:
                     body = json.loads(fetched.content)
-                    records = [RawRecord.from_json(item) for item in body["items"]]
-                    total_pages = int(body["totalPages"])
-                except (KeyError, TypeError, ValueError) as exc:
+                    items, declared = body["items"], body.get("totalPages")
+                    records = [self._record(item, f"{path}/{params['from']}/page{page}/item{i}")
+                               for i, item in enumerate(items, start=1)]
+                except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     raise FeedError(f"AKTAU_PORT {path}: unexpected response shape ({exc})") from None
+                total_pages = paging.total(declared, "totalPages")
+                if not records and page < total_pages:
+                    raise paging.empty_before_last(page, total_pages)
                 yield Page(fetched, records)
                 page += 1
+
+    def _record(self, data: Any, record_id: str) -> RawRecord:
+        return n.json_record(data, self.http.limits.max_record_bytes, record_id)
 
     def fetch_moves(self, window: Window) -> Iterator[Page]:
         yield from self._pages("/tos/v1/moves", window)

@@ -14,15 +14,12 @@ from corridor import reference
 from corridor.config import Settings
 from corridor.connectors import normalize as n
 from corridor.connectors.base import Feed, Page, RawRecord, Window
-from corridor.connectors.http import FeedError, HttpClient
+from corridor.connectors.http import HttpClient
 from corridor.timeutil import local_to_utc
 
 OPERATOR = "BAKU_PORT"
 NS = "urn:bistp:terminal:1"
 PORT = "AZBAK"
-# A part that can't be read (part 1 refused) is followed by parts 2, 3, … until a 400; this bounds that walk.
-MAX_BLIND_PARTS = 10_000
-
 
 def _q(tag: str) -> str:
     return f"{{{NS}}}{tag}"
@@ -40,7 +37,7 @@ class BakuClient:
         self.base = settings.baku_url.rstrip("/")
         self._user = settings.baku_user
         self._password = settings.baku_password
-        self.http = http
+        self.http = http.bind(settings, self.base, {"CORRIDOR_BAKU_PASSWORD": self._password.get_secret_value()})
 
     def _documents(self, endpoint: str, element: str, published: Callable[[ET.Element], Any],
                    window: Window) -> Iterator[Page]:
@@ -51,9 +48,12 @@ class BakuClient:
             # so it is loaded (and quarantined) once, not dropped.
             day_start = local_to_utc(datetime(day.year, day.month, day.day), zone_name)
             default_in_window = window.start <= day_start < window.end
+            # Parts, including a walk past unreadable ones until the 400, are bounded by the page cap.
+            paging = self.http.paging(f"/edi/v1/{endpoint} {day}")
             parts: int | None = None
             part = 1
             while parts is None or part <= parts:
+                paging.page()
                 fetched = self.http.request(
                     "GET", f"{self.base}/edi/v1/{endpoint}", params={"date": day.isoformat(), "part": part},
                     auth=(self._user, self._password.get_secret_value()), ok_statuses=frozenset({200, 400}),
@@ -61,25 +61,27 @@ class BakuClient:
                 if fetched.status == 400:
                     if parts is None and part > 1:
                         break  # past the last part of a document whose part count could not be read
-                    raise FeedError(f"{self.http.label}: HTTP 400 for {fetched.url} date={day} part={part}: "
-                                    f"{fetched.content[:200].decode('utf-8', 'replace')}")
+                    raise self.http.error(f"HTTP 400 for {fetched.url} date={day} part={part}: "
+                                          f"{self.http.excerpt(fetched.content)}")
                 refused_id = f"{endpoint}/{day.isoformat()}/part{part}"
                 root, refused = read_document(fetched.content)
                 if root is None:
                     text = fetched.content.decode("utf-8", errors="replace")
                     yield Page(fetched, [RawRecord(text, None, refused=refused, refused_id=refused_id)])
                 else:
-                    if parts is None:
-                        parts = _parts(root)
+                    if parts is None and (parts := _parts(root)) is not None:
+                        paging.total(parts, "parts")
                     records = []
-                    for item in root.findall(_q(element)):
+                    for index, item in enumerate(root.findall(_q(element)), start=1):
                         instant = published(item)
                         if (window.start <= instant < window.end) if instant is not None else default_in_window:
-                            records.append(RawRecord(element_text(item), item))
+                            records.append(self._record(item, f"{refused_id}/{item.get('id') or index}"))
                     yield Page(fetched, records)
                 part += 1
-                if part > MAX_BLIND_PARTS:
-                    raise FeedError(f"{self.http.label}: no end of parts for {endpoint} {day}")
+
+    def _record(self, item: ET.Element, record_id: str) -> RawRecord:
+        """One element as a raw record; one over the record bound is refused (and not kept as an element)."""
+        return n.bounded(RawRecord(element_text(item), item), self.http.limits.max_record_bytes, record_id[:200])
 
     def fetch_terminal_events(self, window: Window) -> Iterator[Page]:
         yield from self._documents("terminal-events", "Event", lambda e: n.instant(e.get("recorded")), window)

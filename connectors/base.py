@@ -1,6 +1,7 @@
 """What every operator module provides: windows, pages of raw records, and feed definitions."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Callable, Iterator
@@ -59,8 +60,9 @@ class RawRecord:
     refused: str | None = None
     refused_id: str | None = None
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
+        # Computed once: stage reads it for every row of the record, raw.record and quarantine.
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
     @classmethod

@@ -22,8 +22,9 @@ class KtzClient:
 
     def __init__(self, settings: Settings, http: HttpClient):
         self.base = settings.ktz_url.rstrip("/")
-        self._auth = {"Authorization": f"Bearer {settings.ktz_token.get_secret_value()}"}
-        self.http = http
+        token = settings.ktz_token.get_secret_value()
+        self._auth = {"Authorization": f"Bearer {token}"}
+        self.http = http.bind(settings, self.base, {"CORRIDOR_KTZ_TOKEN": token})
 
     def _cursor_pages(self, path: str, window: Window) -> Iterator[Page]:
         params: dict[str, Any] = {
@@ -31,18 +32,24 @@ class KtzClient:
             "updated_to": format_instant(window.end),
             "limit": PAGE_LIMIT,
         }
+        paging = self.http.paging(path)
         while True:
+            paging.page()
             fetched = self.http.request("GET", f"{self.base}{path}", params=params, headers=self._auth)
             try:
                 body = json.loads(fetched.content)
-                records = [RawRecord.from_json(item) for item in body["data"]]
-                cursor = body["meta"]["next_cursor"]
+                items, cursor = body["data"], body["meta"]["next_cursor"]
+                records = [self._record(item, f"{path}/page{paging.pages}/record{i}") for i, item in enumerate(items)]
             except (KeyError, TypeError, ValueError) as exc:
                 raise FeedError(f"KTZ {path}: unexpected response shape ({exc})") from None
             yield Page(fetched, records)
             if not cursor:
                 return
+            paging.cursor(cursor)
             params = {**params, "cursor": cursor}
+
+    def _record(self, data: Any, record_id: str) -> RawRecord:
+        return n.json_record(data, self.http.limits.max_record_bytes, record_id)
 
     def fetch_operations(self, window: Window) -> Iterator[Page]:
         for part in window.split(OPERATIONS.max_window):
@@ -65,7 +72,8 @@ class KtzClient:
                     "service_date": body.get("service_date") or service_date.isoformat(),
                     "published_at": body.get("published_at"),
                 }
-                records = [RawRecord.from_json({**envelope, "plan": plan}) for plan in plans]
+                records = [self._record({**envelope, "plan": plan}, f"{path}/{service_date}/plan{i}")
+                           for i, plan in enumerate(plans)]
             except (KeyError, TypeError, ValueError, AttributeError) as exc:
                 raise FeedError(f"KTZ {path}: unexpected response shape ({exc})") from None
             yield Page(fetched, records)

@@ -1,4 +1,5 @@
-"""Quirk normalisation shared by all parsers: trimmed text, `-`/empty as none, tolerant numbers."""
+"""Quirk normalisation shared by all parsers (trimmed text, `-`/empty as none, tolerant numbers), and raw records
+within their size bound."""
 from __future__ import annotations
 
 import math
@@ -7,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from corridor import checkdigits
+from corridor.connectors.base import RawRecord
 from corridor.timeutil import local_to_utc, parse_instant
 
 NAN = float("nan")  # a measure that cannot be computed (a stop without both times has no dwell): NaN, not None
@@ -139,3 +141,30 @@ def local_instant(value: Any, zone_name: str | None, formats: Formats = DMY_TIME
         return local_to_utc(local, zone_name)
     except (KeyError, ValueError, OSError):  # an unknown zone name
         return None
+
+
+# -- raw records within their bound ---------------------------------------------------------------------
+
+# What of a refused oversized record is kept for quarantine: its start, then its size.
+KEPT_OF_TOO_LARGE = 1024
+
+
+def _utf8_size(value: str) -> int:
+    return len(value) if value.isascii() else len(value.encode("utf-8"))
+
+
+def bounded(record: RawRecord, max_bytes: int, record_id: str) -> RawRecord:
+    """`record`, or where its raw text is over `max_bytes` a refused one (`record_too_large`) for quarantine.
+
+    The refused record keeps the first KEPT_OF_TOO_LARGE characters and the size, never the whole text.
+    """
+    if len(record.text) <= max_bytes // 4 or _utf8_size(record.text) <= max_bytes:
+        return record
+    size = _utf8_size(record.text)
+    kept = f"{record.text[:KEPT_OF_TOO_LARGE]}… [{size} bytes, over the record bound of {max_bytes}]"
+    return RawRecord(kept, None, refused="record_too_large", refused_id=record_id)
+
+
+def json_record(data: Any, max_bytes: int, record_id: str) -> RawRecord:
+    """A JSON record (canonical text) within its bound."""
+    return bounded(RawRecord.from_json(data), max_bytes, record_id)

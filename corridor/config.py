@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     batch_records: int = Field(default=20_000, ge=1)
     write_wait_minutes: float = Field(default=60, ge=0)
     duckdb_memory_limit: str = Field(default="256MB", pattern=r"^\d+(\.\d+)?\s*[KMGT]i?B$")
+    # Limits at the HTTP boundary against a hostile or broken source (docs/reliability.md).
+    http_request_deadline_seconds: float = Field(default=300, gt=0, description="one request attempt, body included")
+    http_feed_deadline_seconds: float = Field(default=14_400, gt=0, description="one feed's whole fetch")
+    http_max_body_bytes: int = Field(default=256 * 2**20, ge=1024, description="one response body")
+    max_record_bytes: int = Field(default=4 * 2**20, ge=1024, description="one record's raw text; larger is quarantined")
+    max_pages_per_window: int = Field(default=10_000, ge=1, description="pages (or parts) of one paging loop")
 
     ktz_url: str = f"{SIMULATOR_BASE}/ktz"
     ktz_token: SecretStr = SecretStr("ktz-sim-token")

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from corridor.expectations.context import batch_definition
-from corridor.expectations.suites import ROW_RULE_KEY, load_suite
+from corridor.expectations.suites import ROW_RULE_KEY, load_suite, suite_columns
 
 ROW = "_row"
 
@@ -47,6 +47,9 @@ def validate(batch: pd.DataFrame, suite: str) -> ValidationOutcome:
     """Run `suite` on `batch` (unique integer column `_row`); a row is quarantined iff it fails an expectation."""
     _check_rows(batch)
     gx_suite = load_suite(suite)
+    read = suite_columns(suite)
+    if read is not None:  # only what the expectations read: GX hashes (and copies) the frame it is given
+        batch = batch[[ROW, *(c for c in read if c in batch.columns and c != ROW)]]
     frame = batch.set_index(ROW)
     gx_batch = batch_definition(suite).get_batch(batch_parameters={"dataframe": frame})
     results = gx_batch.validate(gx_suite, result_format=RESULT_FORMAT)

@@ -34,6 +34,35 @@ def read_suite(name: str) -> dict[str, Any]:
 
 
 @functools.cache
+def suite_columns(name: str) -> tuple[str, ...] | None:
+    """Every column the suite's expectations read (their column kwargs and row conditions), or None if unknown.
+
+    Validation hands GX only these (and `_row`): GX hashes and copies the whole frame it is given.
+    """
+    columns: dict[str, None] = {}
+
+    def condition_columns(condition: Any) -> bool:
+        if isinstance(condition, dict):
+            column = condition.get("column")
+            if isinstance(column, dict) and isinstance(column.get("name"), str):
+                columns[column["name"]] = None
+            elif isinstance(column, str):
+                columns[column] = None
+            return all(condition_columns(part) for part in condition.get("conditions", ()))
+        return False  # a string (pandas query) condition: its columns can't be known without parsing it
+
+    for spec in read_suite(name)["expectations"]:
+        kwargs = spec.get("kwargs") or {}
+        for key in ("column", "column_A", "column_B"):
+            if isinstance(kwargs.get(key), str):
+                columns[kwargs[key]] = None
+        columns.update(dict.fromkeys(kwargs.get("column_list") or ()))
+        if kwargs.get("row_condition") is not None and not condition_columns(kwargs["row_condition"]):
+            return None
+    return tuple(columns)
+
+
+@functools.cache
 def load_suite(name: str) -> Any:
     """The suite as a GX `ExpectationSuite`, checked and added to the shared context (once per process)."""
     from great_expectations.core.expectation_suite import ExpectationSuite

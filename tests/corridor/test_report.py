@@ -202,6 +202,7 @@ PROBE = """
 """
 
 
+@pytest.mark.integration  # a real browser
 def test_every_chart_renders_in_headless_chromium(warehouse, tmp_path):
     path = write_report(Settings(), tmp_path / "report.html")
     # A copy with a measuring script (the report itself has none, and its CSP would forbid one).

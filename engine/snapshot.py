@@ -59,7 +59,7 @@ def _create_table(target: tuple[str, str, str], columns: list[tuple], constraint
     parts = [f"{_ident(name)} {data_type}{'' if nullable else ' NOT NULL'}" for name, data_type, nullable, _ in columns]
     for kind, text in constraints:
         if kind not in ("PRIMARY KEY", "UNIQUE", "CHECK"):
-            raise NotImplementedError(f"{target[1]}.{target[2]}: the snapshot does not copy {kind} constraints")
+            raise ValueError(f"{target[1]}.{target[2]}: the snapshot does not copy {kind} constraints")
         parts.append(text)
     return f"CREATE TABLE {_ident(*target)} ({', '.join(parts)})"
 

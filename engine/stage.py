@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -77,6 +78,18 @@ class StagedFeed:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+# Great Expectations is slow to import (~3.5 s), so only a batch to validate imports it; and two stage threads
+# importing it at once can fail on its circular imports ("partially initialized module"): one at a time.
+_GX_IMPORT = threading.Lock()
+
+
+def expectations():
+    """The validation package (Great Expectations behind it), imported once, by one thread at a time."""
+    with _GX_IMPORT:
+        import corridor.expectations as package
+    return package
+
+
 def new_load_id(feed: Feed, now) -> str:
     return f"{now:%Y%m%dT%H%M%S}-{feed.operator.lower()}-{feed.feed}-{uuid.uuid4().hex[:8]}"
 
@@ -109,14 +122,12 @@ def stage_feed(settings: Settings, feed: Feed, window: Window, load_id: str, *,
 
 def stage_batch(feed: Feed, load_id: str, pages: list[Page], folder: Path) -> tuple[StagedBatch, object]:
     """Parse and validate one batch of pages into `folder`; returns the batch and GX's outcome."""
-    from corridor.expectations import validate  # GX is slow to import: only when validating
-
     records = [record for page in pages for record in page.records]
     frame = _typed_frame(feed, records, load_id)
     landed = _raw_tables(feed, load_id, pages, records, frame)
     frame = _collapse_repeats_and_flag_conflicts(feed, frame)
     started = time.thread_time()  # this thread's CPU: concurrent stages share the GIL, wall time would overstate it
-    outcome = validate(frame, feed.suite)
+    outcome = expectations().validate(frame, feed.suite)
     seconds = time.thread_time() - started
     # A raw record is the unit of quarantine: one failing row (a train plan's stop) takes all its rows.
     reasons: dict[int, set[str]] = {}
@@ -161,10 +172,8 @@ def _write_docs(settings: Settings, load_id: str, validations: list) -> str | No
     """The load's Data Docs (one GX page per validated batch); a rendering failure never fails the load."""
     if not validations:
         return None
-    from corridor.expectations import write_data_docs
-
     try:
-        return str(write_data_docs(settings.docs_folder, load_id, validations))
+        return str(expectations().write_data_docs(settings.docs_folder, load_id, validations))
     except Exception:
         log.exception("Data Docs for load %s could not be written", load_id)
         return None

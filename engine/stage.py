@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -31,6 +30,7 @@ from corridor.connectors import (
     RetryPolicy,
     Window,
 )
+from corridor.expectations import validate, write_data_docs
 from corridor.warehouse.staging import arrow_schema, pandas_dtypes
 
 log = logging.getLogger(__name__)
@@ -78,18 +78,6 @@ class StagedFeed:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-# Great Expectations is slow to import (~3.5 s), so only a batch to validate imports it; and two stage threads
-# importing it at once can fail on its circular imports ("partially initialized module"): one at a time.
-_GX_IMPORT = threading.Lock()
-
-
-def expectations():
-    """The validation package (Great Expectations behind it), imported once, by one thread at a time."""
-    with _GX_IMPORT:
-        import corridor.expectations as package
-    return package
-
-
 def new_load_id(feed: Feed, now) -> str:
     return f"{now:%Y%m%dT%H%M%S}-{feed.operator.lower()}-{feed.feed}-{uuid.uuid4().hex[:8]}"
 
@@ -127,7 +115,7 @@ def stage_batch(feed: Feed, load_id: str, pages: list[Page], folder: Path) -> tu
     landed = _raw_tables(feed, load_id, pages, records, frame)
     frame = _collapse_repeats_and_flag_conflicts(feed, frame)
     started = time.thread_time()  # this thread's CPU: concurrent stages share the GIL, wall time would overstate it
-    outcome = expectations().validate(frame, feed.suite)
+    outcome = validate(frame, feed.suite)
     seconds = time.thread_time() - started
     # A raw record is the unit of quarantine: one failing row (a train plan's stop) takes all its rows.
     reasons: dict[int, set[str]] = {}
@@ -173,7 +161,7 @@ def _write_docs(settings: Settings, load_id: str, validations: list) -> str | No
     if not validations:
         return None
     try:
-        return str(expectations().write_data_docs(settings.docs_folder, load_id, validations))
+        return str(write_data_docs(settings.docs_folder, load_id, validations))
     except Exception:
         log.exception("Data Docs for load %s could not be written", load_id)
         return None

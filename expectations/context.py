@@ -1,4 +1,9 @@
-"""One shared, ephemeral GX context per process (importing GX costs ~3.5 s; nothing is written to disk)."""
+"""One shared, ephemeral GX context per process (importing GX costs ~3.5 s; nothing is written to disk).
+
+GX's modules import each other circularly: a thread importing one of them while another thread is still
+importing GX can find it half-initialised. So `get_context` imports every part of GX this package uses,
+under its lock, and the other modules call it before their own (then free) GX imports.
+"""
 from __future__ import annotations
 
 import os
@@ -20,6 +25,12 @@ def get_context() -> Any:
             # Belt and braces: GX 1.24 ships no usage-statistics sender, but older/newer builds read this.
             os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
             import great_expectations as gx
+            import great_expectations.core.expectation_suite
+            import great_expectations.expectations.expectation
+            import great_expectations.expectations.expectation_configuration
+            import great_expectations.render
+            import great_expectations.render.renderer
+            import great_expectations.render.view  # noqa: F401  (see the module's docstring)
             from great_expectations.data_context.types.base import (
                 DataContextConfig,
                 InMemoryStoreBackendDefaults,

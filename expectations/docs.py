@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from corridor.expectations.context import get_context
 from corridor.expectations.engine import ValidationOutcome
 from corridor.expectations.suites import ROW_RULE_KEY
 
@@ -117,6 +118,7 @@ def _write_pages(staging: Path, run_id: str, validations: list[tuple[str, str, V
 
 def _gx_renderer_and_view() -> tuple[Any, Any]:
     """GX's validation-result page renderer and its Jinja page view, with Corridor's template overrides."""
+    get_context()  # GX imported whole first (context.py)
     from great_expectations.render.renderer import ValidationResultsPageRenderer
     from great_expectations.render.view import DefaultJinjaPageView
     from jinja2 import ChoiceLoader, DictLoader

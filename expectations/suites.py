@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import functools
 import json
+import threading
 from importlib import resources
 from typing import Any
 
 from corridor.expectations.context import get_context
 
 ROW_RULE_KEY = "rule"
+
+_loading = threading.Lock()
+_loaded: dict[str, Any] = {}
 
 
 class SuiteError(ValueError):
@@ -62,9 +66,16 @@ def suite_columns(name: str) -> tuple[str, ...] | None:
     return tuple(columns)
 
 
-@functools.cache
 def load_suite(name: str) -> Any:
     """The suite as a GX `ExpectationSuite`, checked and added to the shared context (once per process)."""
+    with _loading:  # two threads adding one suite: GX refuses the second
+        if name not in _loaded:
+            _loaded[name] = _add_suite(name)
+        return _loaded[name]
+
+
+def _add_suite(name: str) -> Any:
+    context = get_context()  # imports GX whole and registers the custom expectations before their names are used
     from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.expectations.expectation import (
         ColumnMapExpectation,
@@ -73,7 +84,6 @@ def load_suite(name: str) -> Any:
     )
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
-    context = get_context()  # registers the custom expectations before their names are looked up
     doc = read_suite(name)
     if doc.get("name") != name:
         raise SuiteError(f"suite file {name}.json is named {doc.get('name')!r}")

@@ -96,6 +96,14 @@ class Stack:
 
         return _wait_for(done, seconds, f"flow run {flow_run_id}")
 
+    def failure(self, flow_run_id: str) -> str:
+        """What a run that did not complete says: its state's message, its unfinished tasks', its errors."""
+        with self.client() as client:
+            said = [client.read_flow_run(flow_run_id).state.message]
+        said += [f"{t.name}: {t.state.message}" for t in self.task_runs(flow_run_id) if t.state.type.value != "COMPLETED"]
+        said += [log.message for log in self.logs(flow_run_id) if log.level >= 40]
+        return "\n".join(str(line) for line in said)
+
     def task_runs(self, flow_run_id: str):
         from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
 
@@ -324,7 +332,7 @@ def test_a_killed_backfill_resumes_without_fetching_committed_chunks_again(stack
     assert any("chunk 1 of 2" in log.message and said in log.message for log in stack.logs(str(second.id))), \
         failed_before
     whole = stack.wait(stack.run("corridor-backfill/corridor-backfill", BACKFILL, warehouse=whole_path))
-    assert whole.state.type.value == "COMPLETED"
+    assert whole.state.type.value == "COMPLETED", stack.failure(str(whole.id))
     assert _contents(killed_path) == _contents(whole_path)
 
 

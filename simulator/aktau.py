@@ -94,6 +94,22 @@ def moves_bucket(journeys, ctx: r.Ctx, start: int, end: int) -> list[r.Rec]:
 
 
 # --- vessel calls -------------------------------------------------------------------------------------------
+LATE_SHARE = 0.32  # calls arriving more than 3 h after their latest ETA (storms aside): the crossing is the weak link
+
+
+def lateness(ctx: r.Ctx, key: str) -> int:
+    """How much later than its ports expected a call arrives: nothing for most, 4.5 to 14 h for the late ones."""
+    u = ctx.u("late", key)
+    return 0 if u >= LATE_SHARE else int((4.5 + 9.5 * (u / LATE_SHARE) ** 2) * HOUR)
+
+
+def hold_revisions(ctx: r.Ctx, rot, key: str) -> list[tuple[int, int]]:
+    """A storm hold as a call publishes it: (published, seconds held so far), a day more each day the storm
+    keeps the ferry at Aktau, published within the hour and a half after its due departure slipped again."""
+    due = rot.a_atd - rot.hold
+    return [(due + (k - 1) * DAY + int((10 + 80 * ctx.u("rev", key, k)) * 60), k * DAY) for k in range(1, rot.hold // DAY + 1)]
+
+
 def call_versions(ctx: r.Ctx, rot, port: str) -> list[dict]:
     """Every published version of one call at `port` ("A" Aktau, "B" Baku): times and status."""
     ata, atb, atd = (rot.a_ata, rot.a_atb, rot.a_atd) if port == "A" else (rot.b_ata, rot.b_atb, rot.b_atd)
@@ -109,15 +125,29 @@ def call_versions(ctx: r.Ctx, rot, port: str) -> list[dict]:
         out.append({"pub": pub, "status": status, "eta": eta, "etb": eta + int(1.5 * HOUR), "etd": max(etd, eta + 2 * HOUR),
                     "ata": ata_, "atd": atd_})
 
+    # The plans know neither the storm (ata0, atd0: the times without it) nor how late the call will be.
+    ata0, atd0 = (ata if port == "A" else ata - rot.hold), atd - rot.hold
+    late = lateness(ctx, key)
     g1, g2 = ctx.u("eta1", key) - 0.5, ctx.u("eta2", key) - 0.5
-    add(ata - int((60 + 20 * ctx.u("p1", key)) * HOUR), "PLANNED", ata + int(g1 * 6 * HOUR), atd + int(g1 * 6 * HOUR))
+    add(ata0 - int((60 + 20 * ctx.u("p1", key)) * HOUR), "PLANNED", ata0 - late + int(g1 * 6 * HOUR), atd0 - late + int(g1 * 6 * HOUR))
     if rot.cancelled:
-        add(ata - int((18 + 12 * ctx.u("p2", key)) * HOUR), "CANCELLED", out[-1]["eta"], out[-1]["etd"])
+        add(ata0 - int((18 + 12 * ctx.u("p2", key)) * HOUR), "CANCELLED", out[-1]["eta"], out[-1]["etd"])
         return out
-    eta2 = ata + int(g2 * 2.4 * HOUR)
-    add(ata - int((18 + 12 * ctx.u("p2", key)) * HOUR), "PLANNED", eta2, atd + int(g2 * 2 * HOUR))
-    add(ata + ctx.lag(key, 3, port=True) // 4, "ARRIVED", eta2, atd, ata)
-    add(atb + ctx.lag(key, 4, port=True) // 4, "BERTHED", eta2, atd, ata)
+    eta2, etd2 = ata0 - late + int(g2 * 2.4 * HOUR), atd0 - late + int(g2 * 2 * HOUR)
+    revisions = hold_revisions(ctx, rot, key)
+    pub2 = ata0 - int((18 + 12 * ctx.u("p2", key)) * HOUR)
+    add(min(pub2, revisions[0][0] - HOUR) if revisions else pub2, "PLANNED", eta2, etd2)  # the last plan before a storm
+    if port == "A":
+        add(ata + ctx.lag(key, 3, port=True) // 4, "ARRIVED", eta2, atd0, ata)
+        add(atb + ctx.lag(key, 4, port=True) // 4, "BERTHED", eta2, atd0, ata)
+        for pub, held in revisions:  # berthed while the storm lasts: the departure slips a day at a time
+            add(pub, "BERTHED", eta2, atd0 + held, ata)
+    else:
+        for pub, held in revisions:  # held at Aktau: the arrival here slips a day at a time
+            add(pub, "PLANNED", eta2 + held, etd2 + held)
+        eta2 += revisions[-1][1] if revisions else 0
+        add(ata + ctx.lag(key, 3, port=True) // 4, "ARRIVED", eta2, atd, ata)
+        add(atb + ctx.lag(key, 4, port=True) // 4, "BERTHED", eta2, atd, ata)
     add(atd + ctx.lag(key, 5, port=True) // 4, "DEPARTED", eta2, atd, ata, atd)
     return out
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import NamedTuple
 
@@ -10,6 +10,7 @@ from corridor.reference import vessels
 
 from .clock import DAY, EPOCH_ORDINAL, HOUR, to_ts
 from .draws import rng_for
+from .weather import hold
 
 LOAD_CUTOFF = int(1.5 * HOUR)  # a wagon must be ready this long before its ferry sails
 
@@ -34,6 +35,12 @@ class Rotation:
     b_atb: int
     b_atd: int
     cancelled: bool = False
+    hold: int = 0  # seconds a storm kept it at Aktau past its due departure (a_atd - hold); the later times moved with it
+
+    def held(self, seconds: int) -> Rotation:
+        """This rotation with its departure from Aktau, and everything after it, `seconds` later."""
+        return replace(self, a_atd=self.a_atd + seconds, b_ata=self.b_ata + seconds, b_atb=self.b_atb + seconds,
+                       b_atd=self.b_atd + seconds, hold=seconds)
 
 
 def make_rotation(seed: int, lanes: int, ferries: list, d: date, k: int) -> Rotation:
@@ -45,15 +52,20 @@ def make_rotation(seed: int, lanes: int, ferries: list, d: date, k: int) -> Rota
     b_ata = a_atd + int((rng.uniform(20, 22) + (rng.uniform(2, 8) if rng.random() < 0.05 else 0)) * HOUR)
     yy, doy = d.strftime("%y"), d.timetuple().tm_yday
     prev = d - timedelta(days=3)
-    return Rotation(
-        key=f"R{d.toordinal()}.{k}", vessel_imo=v["imo"], vessel_name=v["name"],
+    a_atb = a_ata + int(rng.uniform(0.5, 2) * HOUR)
+    b_atb = b_ata + int(rng.uniform(0.5, 2) * HOUR)
+    b_atd = b_ata + int(rng.uniform(10, 16) * HOUR)
+    key = f"R{d.toordinal()}.{k}"
+    rot = Rotation(
+        key=key, vessel_imo=v["imo"], vessel_name=v["name"],
         a_call=f"AKX-{d.year}-{doy:03d}{k}", b_call=f"BAK-{d.year}-{doy:03d}{k}",
         voy_west=f"{yy}W{doy:03d}{k}", voy_east=f"{yy}E{doy:03d}{k}",
         voy_in_aktau=f"{prev:%y}E{prev.timetuple().tm_yday:03d}{k}", berth=f"B{1 + k % 4}",
-        a_ata=a_ata, a_atb=a_ata + int(rng.uniform(0.5, 2) * HOUR), a_atd=a_atd,
-        b_ata=b_ata, b_atb=b_ata + int(rng.uniform(0.5, 2) * HOUR), b_atd=b_ata + int(rng.uniform(10, 16) * HOUR),
+        a_ata=a_ata, a_atb=a_atb, a_atd=a_atd, b_ata=b_ata, b_atb=b_atb, b_atd=b_atd,
         cancelled=rng.random() < 0.01,
     )
+    storm_hold = 0 if rot.cancelled else hold(seed, a_atd, key)
+    return rot.held(storm_hold) if storm_hold else rot
 
 
 class RotationDay(NamedTuple):
@@ -81,7 +93,9 @@ class FerryTimetable:
             rots = tuple(make_rotation(self.seed, self.lanes, self.ferries, d, k) for k in range(self.lanes))
             live = [r for r in rots if not r.cancelled]
             west = sorted(live, key=lambda r: r.a_atd)  # stable: ties keep lane order
-            east = sorted(live, key=lambda r: r.b_atd)
+            # A ferry a storm held sails back from Alat without wagons: its lane's Aktau call three days on,
+            # where eastbound wagons are discharged, keeps its own day.
+            east = sorted((r for r in live if not r.hold), key=lambda r: r.b_atd)
             got = RotationDay(rots, [r.a_atd for r in west], west, [r.b_atd for r in east], east)
             if len(self._days) > 4096:
                 self._days.clear()

@@ -41,7 +41,7 @@ class World:
 
     def rotations_publishing_on(self, d: date):
         """Ferry rotations and feeder calls with a version that can publish on UTC date `d`."""
-        for k in range(-3, 6):
+        for k in range(-6, 6):  # a rotation publishes from ~4 days before its day to ~3 days after, 6 if a storm held it
             yield from self.rotations_on(d + timedelta(days=k))
         for y, m in months_between(d - timedelta(days=24), d):
             for tr in self.xb_trains(y, m):

@@ -16,8 +16,13 @@ from .network import ABSHERON, AKTAU_PORT, ALAT, ALTYNKOL, BORDER_DWELL_H, DOSTY
 from .rotations import Rotation
 from .traffic import CONTAINER_CARGO, ISO_MIX, OWNERS, xb_trains_in_month
 from .wagon_numbers import wagon_number
+from .weather import hold
 
 CONTAINERS_PER_TRAIN = 61
+# Punctuality of the block trains (train stops mostly within an hour of plan, some hours late):
+ON_TIME_DEPARTURES = 0.85  # trains leaving within three quarters of an hour of plan
+RECOVERY = 0.02  # hours of delay a running hour's allowance makes up
+HOLDUP_SHARE, BORDER_HOLDUP_SHARE = 0.04, 0.12  # a hold-up of hours before a stop, before the border crossing
 
 
 @dataclass
@@ -61,51 +66,70 @@ def xb_trains(seed: int, feeders: list, year: int, month: int) -> list[XbTrain]:
             else:
                 planned.append((esr, t, t + int(stop * HOUR)))
                 t += int(stop * HOUR)
-        # What happened: a departure delay, then per-leg variation and the odd long hold-up.
-        a_dep = p_dep + int((rng.uniform(0, 1) if rng.random() < 0.8 else rng.uniform(1, 8)) * HOUR)
-        actual, t = [], a_dep
-        for i, (esr, hrs, stop) in enumerate(stations):
-            if i == 0:
-                actual.append((esr, None, t))
-                continue
-            leg = hrs * rng.uniform(0.95, 1.08) + (rng.uniform(6, 30) if i == 1 and rng.random() < 0.15 else 0)
-            leg += rng.uniform(1, 5) if rng.random() < 0.05 else 0
-            t += int(leg * HOUR)
-            if i == len(stations) - 1:
-                actual.append((esr, t, None))
-            else:
-                dwell = rng.uniform(*BORDER_DWELL_H) if i == 1 else (stop * rng.uniform(0.8, 1.5) if stop else 0)
-                actual.append((esr, t, t + int(dwell * HOUR)))
-                t += int(dwell * HOUR)
-        feeder = feeder_call(feeders, seq, actual[-1][1], rng)
-        ady_dep = feeder.b_atb + int(rng.uniform(16, 24) * HOUR)
-        ady_arr = ady_dep + int(rng.uniform(2.4, 3.6) * HOUR)
+        actual = actual_run(rng, planned)
+        feeder = feeder_call(seed, feeders, seq, actual[-1][1], rng)
         p_ady_dep = feeder.a_atd + int(42 * HOUR)
         p_ady_dep -= p_ady_dep % (10 * 60)
+        p_ady_arr = p_ady_dep + int(2.6 * HOUR) // 600 * 600
+        # ADY's leg keeps to its plan like KTZ's, but never leaves before the containers are on the train.
+        ady_dep = max(p_ady_dep + int(delay_hours(rng, late=(1, 5)) * HOUR), feeder.b_atb + 15 * HOUR)
+        ady_arr = ady_dep + int(2.6 * rng.uniform(0.95, 1.1) * HOUR)
         trains.append(XbTrain(
             seq=seq, service_date=date(year, month, day), train_no=f"87{seq % 100:02d}", ady_train_no=f"55{seq % 100:02d}",
             planned=planned, actual=actual, feeder=feeder,
-            ady_planned=[(ALAT, None, p_ady_dep), (ABSHERON, p_ady_dep + int(2.6 * HOUR) // 600 * 600, None)],
+            ady_planned=[(ALAT, None, p_ady_dep), (ABSHERON, p_ady_arr, None)],
             ady_actual=[(ALAT, None, ady_dep), (ABSHERON, ady_arr, None)],
             ady_plan_published=feeder.a_atd + int(rng.uniform(1, 3) * HOUR),
         ))
     return trains
 
 
-def feeder_call(feeders: list, seq: int, port_arr: int, rng: random.Random) -> Rotation:
-    """The container feeder that takes train `seq`'s containers across, sailing a day or so after it reaches Aktau."""
+def delay_hours(rng: random.Random, late: tuple) -> float:
+    """How late a train leaves its origin (never early): most within three quarters of an hour, some `late` hours."""
+    return rng.uniform(0, 0.75) if rng.random() < ON_TIME_DEPARTURES else rng.uniform(*late)
+
+
+def actual_run(rng: random.Random, planned: list) -> list:
+    """What happened to a planned run: small slips the timetable's running-time allowance recovers, and the odd
+    hold-up of hours (at the border mostly) that takes the rest of the run to recover."""
+    delay = delay_hours(rng, late=(1, 6))
+    actual = [(planned[0][0], None, planned[0][2] + int(delay * HOUR))]
+    prev_dep = planned[0][2]
+    for i, (esr, arr, dep) in enumerate(planned[1:], start=1):
+        delay = max(-0.5, delay - RECOVERY * (arr - prev_dep) / HOUR) + rng.uniform(-0.3, 0.5)
+        if rng.random() < (BORDER_HOLDUP_SHARE if i == 1 else HOLDUP_SHARE):
+            delay += rng.uniform(1, 8)
+        t_arr = arr + int(delay * HOUR)
+        if dep is None:
+            actual.append((esr, t_arr, None))
+            break
+        if dep > arr:  # a stop: never left early, a quarter of the dwell can be made up
+            delay = max(0.0, delay - 0.25 * (dep - arr) / HOUR) + rng.uniform(0, 0.3)
+            actual.append((esr, t_arr, max(t_arr + 20 * 60, dep + int(delay * HOUR))))
+        else:  # passing through
+            actual.append((esr, t_arr, t_arr))
+        delay = (actual[-1][2] - dep) / HOUR
+        prev_dep = dep
+    return actual
+
+
+def feeder_call(seed: int, feeders: list, seq: int, port_arr: int, rng: random.Random) -> Rotation:
+    """The container feeder that takes train `seq`'s containers across, due to sail a day or so after it reaches
+    Aktau (later if a storm holds it there)."""
     v = feeders[seq % len(feeders)]
     a_atd = port_arr + int(rng.uniform(20, 34) * HOUR)
     a_ata = a_atd - int(rng.uniform(10, 16) * HOUR)
     b_ata = a_atd + int(rng.uniform(20, 22) * HOUR)
     d = day_of(a_atd)
     yy = d.strftime("%y")
-    return Rotation(
+    due = Rotation(
         key=f"F{seq}", vessel_imo=v["imo"], vessel_name=v["name"], a_call=f"AKX-{d.year}-F{seq:03d}",
         b_call=f"BAK-{d.year}-F{seq:03d}", voy_west=f"{yy}F{seq:03d}W", voy_east=f"{yy}F{seq:03d}E",
         voy_in_aktau=f"{yy}F{seq:03d}B", berth="B5", a_ata=a_ata, a_atb=a_ata + int(rng.uniform(0.5, 2) * HOUR),
         a_atd=a_atd, b_ata=b_ata, b_atb=b_ata + int(rng.uniform(0.5, 2) * HOUR), b_atd=b_ata + int(rng.uniform(8, 14) * HOUR),
     )
+    storm_hold = hold(seed, a_atd, due.key)
+    return due.held(storm_hold) if storm_hold else due
 
 
 def xb_journeys(seed: int, trains: list[XbTrain]) -> list[Journey]:

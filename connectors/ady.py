@@ -25,12 +25,12 @@ def read_csv(content: bytes) -> list[dict[str, str]]:
     Columns go by header name (new ones may be appended, to the header too); header names are trimmed,
     cells are kept as received (the parser trims). A row whose cell count is not the header's is a cut
     or broken page: FeedError, never a partial row. A field may be as long as the body (the record
-    bound quarantines what is too large).
+    bound quarantines what is too large); a byte that is not UTF-8 refuses its row only (`n.decoded`).
     """
     csv.field_size_limit(max(csv.field_size_limit(), len(content)))
     try:
-        lines = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
-    except (UnicodeDecodeError, csv.Error) as exc:
+        lines = list(csv.reader(io.StringIO(n.decoded(content), newline=""), delimiter=";"))
+    except csv.Error as exc:
         raise FeedError(f"ADY: unreadable CSV ({exc})") from None
     if not lines:
         return []
@@ -173,7 +173,9 @@ def parse_timetable_plan(record: dict[str, Any]) -> list[dict[str, Any]]:
         day = date.fromisoformat(service_date) if service_date else None
     except ValueError:
         day = None
-    source_rows = [row for row in record.get("rows") or [] if isinstance(row, dict)] or [{}]
+    listed = record.get("rows")
+    source_rows = [row for row in listed if isinstance(row, dict)] if isinstance(listed, list) else []
+    source_rows = source_rows or [{}]
     train_no = next((t for t in (n.text(r.get("qatar_no")) for r in source_rows) if t), None)
     service_code = next((c for c in (n.text(r.get("marsrut")) for r in source_rows) if c), None)
     stops = []

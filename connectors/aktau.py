@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import SecretStr
 
@@ -91,7 +91,7 @@ class AktauClient:
                           "page": page, "pageSize": PAGE_SIZE}
                 fetched = self._get(path, params)
                 try:
-                    body = json.loads(fetched.content)
+                    body = json.loads(n.decoded(fetched.content))
                     items, declared = body["items"], body.get("totalPages")
                     records = [self._record(item, f"{path}/{params['from']}/page{page}/item{i}")
                                for i, item in enumerate(items, start=1)]
@@ -127,23 +127,34 @@ def _is_token_expired(content: bytes) -> bool:
 # -- private quirk helpers ---------------------------------------------------------------------------
 
 
-def _gross_weight_t(record: dict[str, Any]) -> float | None:
-    """Tonnes from either weight shape, decided by the field the record carries (never by date/header).
+# How many of each unit make a tonne. Which units a record may use is the suites' rule (weight_unit_known).
+UNITS_PER_TONNE = {"T": 1.0, "KG": 1000.0}
 
-    v1.1 `grossWeight {value, unit T|KG}`; v1.0 `grossWeightKg`. An unknown unit gives None.
-    """
-    shaped = record.get("grossWeight")
-    if isinstance(shaped, dict):
-        value = n.number(shaped.get("value"))
-        unit = (n.text(shaped.get("unit")) or "").upper()
-        if value is None or unit not in ("T", "KG"):
-            return None
-        return value if unit == "T" else value / 1000.0
-    kg = n.number(record.get("grossWeightKg"))
-    return None if kg is None else kg / 1000.0
+
+class Weight(NamedTuple):
+    """A record's gross weight in tonnes, and the unit it came in ('' for a weight given without one)."""
+
+    tonnes: float | None
+    unit: str | None
+
+
+def _weight(record: dict[str, Any]) -> Weight:
+    """The weight from either shape, decided by the field the record carries (never by date or header):
+    v1.1 `grossWeight {value, unit}`, v1.0 `grossWeightKg`. An unknown unit, or none, gives no tonnes."""
+    if record.get("grossWeight") is None:
+        kg = n.number(record.get("grossWeightKg"))
+        return Weight(None, None) if kg is None else Weight(kg / UNITS_PER_TONNE["KG"], "KG")
+    shaped = n.obj(record["grossWeight"])  # a bare number here is a weight without a unit
+    value = n.number(shaped.get("value"))
+    unit: str | None = (n.text(shaped.get("unit")) or "").upper()
+    if not unit and isinstance(record["grossWeight"], dict) and shaped.get("value") is None:
+        unit = None  # neither a value nor a unit: no weight at all
+    per_tonne = UNITS_PER_TONNE.get(unit or "")
+    return Weight(None if value is None or per_tonne is None else value / per_tonne, unit)
 
 
 def _laden(full_empty: Any) -> bool | None:
+    """`F` full, `E` empty; anything else is None (laden_known quarantines it)."""
     return {"F": True, "E": False}.get((n.text(full_empty) or "").upper())
 
 
@@ -175,6 +186,7 @@ def parse_move(record: dict[str, Any]) -> list[dict[str, Any]]:
     mode = n.text(carrier.get("mode"))
     ref = n.text(carrier.get("ref"))
     mode_upper = (mode or "").upper()
+    weight = _weight(record)
     return [{
         "move_id": n.text(record.get("moveId")),
         "revision": 1,
@@ -187,7 +199,8 @@ def parse_move(record: dict[str, Any]) -> list[dict[str, Any]]:
         "train_no": ref if mode_upper == "RAIL" else None,
         "vessel_imo": n.imo(ref) if mode_upper == "VESSEL" else None,
         "call_id": n.text(record.get("callId")),
-        "gross_weight_t": _gross_weight_t(record),
+        "gross_weight_t": weight.tonnes,
+        "weight_unit": weight.unit,
     }]
 
 
@@ -221,6 +234,7 @@ def parse_vessel_call(record: dict[str, Any]) -> list[dict[str, Any]]:
 
 def parse_manifest_line(record: dict[str, Any]) -> list[dict[str, Any]]:
     """An Aktau manifest line → its typed staging row (HS code as 6-digit text)."""
+    weight = _weight(record)
     return [{
         "line_id": n.text(record.get("manifestLineId")),
         "revision": 1,
@@ -231,9 +245,10 @@ def parse_manifest_line(record: dict[str, Any]) -> list[dict[str, Any]]:
         **_equipment(record),
         "hs_code": n.code(record.get("hsCode"), 6),
         "cargo_description": n.text(record.get("description")),
-        "gross_weight_t": _gross_weight_t(record),
+        "gross_weight_t": weight.tonnes,
         "port_of_loading": n.text(record.get("portOfLoading")),
         "port_of_discharge": n.text(record.get("portOfDischarge")),
+        "weight_unit": weight.unit,
     }]
 
 

@@ -5,7 +5,7 @@ import copy as copy_module
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import defusedxml
 import defusedxml.ElementTree as DET
@@ -93,7 +93,7 @@ class BakuClient:
         yield from self._documents("cargo-declarations", "Declaration", lambda e: n.instant(e.get("recorded")), window)
 
 
-def read_document(content: bytes) -> tuple[ET.Element | None, str | None]:
+def read_document(content: bytes | str) -> tuple[ET.Element | None, str | None]:
     """Parse a part safely: (root, None), or (None, the refusal rule) for a DOCTYPE/entities or broken XML."""
     try:
         return DET.fromstring(content, forbid_dtd=True, forbid_entities=True, forbid_external=True), None
@@ -127,10 +127,14 @@ def element_text(element: ET.Element) -> str:
 
 
 def _element(value: ET.Element | str | bytes) -> ET.Element:
-    """Parsers take the element (from the client) or its XML text (tests, replay from raw)."""
+    """Parsers take the element (from the client) or its XML text (tests, replay from raw).
+
+    Text that is not a safe, well-formed element reads as an empty one: every field none, so it is quarantined.
+    """
     if isinstance(value, ET.Element):
         return value
-    return DET.fromstring(value, forbid_dtd=True)
+    root, _ = read_document(value)
+    return root if root is not None else ET.Element(_q("Unreadable"))
 
 
 def _child(element: ET.Element, tag: str) -> ET.Element | None:
@@ -146,15 +150,27 @@ def _attr(element: ET.Element | None, name: str) -> str | None:
     return None if element is None else n.text(element.get(name))
 
 
-def _weight_t(element: ET.Element | None) -> float | None:
-    """`<Weight unit="KG|TNE">` (decimal point) → tonnes; absent, unreadable or an unknown unit → None."""
+# How many of each unit make a tonne. Which units a record may use is the suites' rule (weight_unit_known).
+UNITS_PER_TONNE = {"TNE": 1.0, "KG": 1000.0}
+
+
+class Weight(NamedTuple):
+    """A record's gross weight in tonnes, and the unit it came in ('' for a weight given without one)."""
+
+    tonnes: float | None
+    unit: str | None
+
+
+def _weight(element: ET.Element | None) -> Weight:
+    """`<Weight unit="KG|TNE">` (decimal point); absent or empty: no weight. An unknown unit, or none, gives no tonnes."""
     if element is None:
-        return None
+        return Weight(None, None)
     number = n.number(element.text)
-    unit = (_attr(element, "unit") or "").upper()
-    if number is None or unit not in ("KG", "TNE"):
-        return None
-    return number / 1000.0 if unit == "KG" else number
+    unit: str | None = (_attr(element, "unit") or "").upper()
+    if not unit and n.text(element.text) is None:
+        unit = None  # an empty <Weight/>: no weight at all
+    per_tonne = UNITS_PER_TONNE.get(unit or "")
+    return Weight(None if number is None or per_tonne is None else number / per_tonne, unit)
 
 
 def _equipment(element: ET.Element, transport: ET.Element | None = None, with_iso: bool = False) -> dict[str, Any]:
@@ -181,6 +197,7 @@ def parse_terminal_event(record: ET.Element | str) -> list[dict[str, Any]]:
     event = _element(record)
     transport = _child(event, "Transport")
     mode = _attr(transport, "mode")
+    weight = _weight(_child(event, "Weight"))
     return [{
         "event_id": n.text(event.get("id")),
         "revision": n.integer(event.get("rev")),
@@ -193,8 +210,9 @@ def parse_terminal_event(record: ET.Element | str) -> list[dict[str, Any]]:
         "voyage_no": _attr(transport, "voyage"),
         "train_no": _attr(transport, "train"),
         "truck_plate": _attr(transport, "plate"),
-        "gross_weight_t": _weight_t(_child(event, "Weight")),
+        "gross_weight_t": weight.tonnes,
         "facility": _child_text(event, "Facility"),
+        "weight_unit": weight.unit,
     }]
 
 
@@ -228,6 +246,7 @@ def parse_berth_call(record: ET.Element | str) -> list[dict[str, Any]]:
 def parse_declaration(record: ET.Element | str) -> list[dict[str, Any]]:
     """A Baku `<Declaration>` → its typed staging row (HS code as received, trimmed)."""
     declaration = _element(record)
+    weight = _weight(_child(declaration, "Weight"))
     return [{
         "declaration_id": n.text(declaration.get("id")),
         "revision": n.integer(declaration.get("rev")),
@@ -237,9 +256,10 @@ def parse_declaration(record: ET.Element | str) -> list[dict[str, Any]]:
         **_equipment(declaration),
         "hs_code": _child_text(declaration, "HS"),
         "cargo_description": _child_text(declaration, "Description"),
-        "gross_weight_t": _weight_t(_child(declaration, "Weight")),
+        "gross_weight_t": weight.tonnes,
         "origin_port": _attr(_child(declaration, "Origin"), "unlocode"),
         "destination_port": _attr(_child(declaration, "Destination"), "unlocode"),
+        "weight_unit": weight.unit,
     }]
 
 

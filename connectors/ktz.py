@@ -37,7 +37,7 @@ class KtzClient:
             paging.page()
             fetched = self.http.request("GET", f"{self.base}{path}", params=params, headers=self._auth)
             try:
-                body = json.loads(fetched.content)
+                body = json.loads(n.decoded(fetched.content))
                 items, cursor = body["data"], body["meta"]["next_cursor"]
                 records = [self._record(item, f"{path}/page{paging.pages}/record{i}") for i, item in enumerate(items)]
             except (KeyError, TypeError, ValueError) as exc:
@@ -66,7 +66,7 @@ class KtzClient:
             fetched = self.http.request("GET", f"{self.base}{path}", params={"service_date": service_date.isoformat()},
                                         headers=self._auth)
             try:
-                body = json.loads(fetched.content)
+                body = json.loads(n.decoded(fetched.content))
                 plans = body["data"]
                 envelope = {
                     "service_date": body.get("service_date") or service_date.isoformat(),
@@ -128,7 +128,7 @@ def parse_consignment(record: dict[str, Any]) -> list[dict[str, Any]]:
         "exit_esr": n.text(route.get("exit_esr")),
         "etsng_code": n.code(cargo.get("etsng"), 6),
         "gng_code": gng,
-        "hs_code": gng[:6] if gng is not None and len(gng) >= 6 and gng[:6].isdigit() else None,
+        "hs_code": gng[:6] if gng is not None and len(gng) >= 6 and gng[:6].isascii() and gng[:6].isdigit() else None,
         "cargo_description": n.text(cargo.get("description")),
         "gross_weight_t": None if kg is None else kg / 1000.0,
         "accepted_utc": n.instant(record.get("accepted_at")),

@@ -2,6 +2,7 @@
 within their size bound."""
 from __future__ import annotations
 
+import json
 import math
 import re
 from datetime import UTC, datetime
@@ -14,34 +15,42 @@ from corridor.timeutil import local_to_utc, parse_instant
 NAN = float("nan")  # a measure that cannot be computed (a stop without both times has no dwell): NaN, not None
 
 
+# Staging's INTEGER columns (revisions, stop sequences) are 32-bit: a larger number cannot be stored, so it is
+# unreadable here (its presence rule reports it) rather than failing the whole batch when it is written.
+INTEGER_RANGE = range(-(2**31), 2**31)
+# Numbers as text: ASCII digits only (Python's int()/float() also read `1_000`, `١٢` and `infinity`).
+INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+NUMBER_TEXT = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def text(value: Any) -> str | None:
-    """Trimmed text; `None`, empty and `-` mean none."""
-    if value is None:
+    """Trimmed text; `None`, empty and `-` mean none, and so does a JSON object or list (it is not text)."""
+    if value is None or isinstance(value, (dict, list)):
         return None
     value = str(value).strip()
     return None if value in ("", "-") else value
 
 
 def integer(value: Any) -> int | None:
+    """A whole number within staging's INTEGER range, from a JSON integer or ASCII digits; anything else → None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value
-    value = text(value)
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
+    if not isinstance(value, int):
+        value = text(value)
+        if value is None or not INTEGER_TEXT.fullmatch(value):
+            return None
+        value = int(value)
+    return value if value in INTEGER_RANGE else None
 
 
 def instant(value: Any) -> datetime | None:
-    """RFC 3339 with offset → naive UTC; anything unreadable → None (a validation rule reports it)."""
+    """RFC 3339 with offset → naive UTC; anything unreadable or beyond the calendar → None (a rule reports it)."""
     value = text(value)
     if value is None:
         return None
     try:
         return parse_instant(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # `9999-12-31T23:00-05:00` is past year 9999 in UTC
         return None
 
 
@@ -53,16 +62,18 @@ def boolean(value: Any) -> bool | None:
 
 
 def number(value: Any) -> float | None:
-    """A finite float from a JSON number or decimal-point text; unreadable, NaN or infinite → None."""
+    """A finite float from a JSON number or decimal-point text; unreadable, NaN, infinite or too large → None."""
     if isinstance(value, bool):
         return None
     if not isinstance(value, (int, float)):
         value = text(value)
-        try:
-            value = float(value) if value is not None else None
-        except ValueError:
+        if value is None or not NUMBER_TEXT.fullmatch(value):
             return None
-    return float(value) if value is not None and math.isfinite(value) else None
+    try:
+        value = float(value)
+    except OverflowError:  # a JSON integer beyond any float (10**400)
+        return None
+    return value if math.isfinite(value) else None
 
 
 def decimal_comma(value: Any) -> float | None:
@@ -135,11 +146,13 @@ def local_instant(value: Any, zone_name: str | None, formats: Formats = DMY_TIME
     local = wall_time(value, formats)
     if local is None or not zone_name:
         return None
-    if local.tzinfo is not None:  # an offset the source gave (ISO_T_TIME only)
-        return local.astimezone(UTC).replace(tzinfo=None)
     try:
+        if local.tzinfo is not None:  # an offset the source gave (ISO_T_TIME only)
+            return local.astimezone(UTC).replace(tzinfo=None)
         return local_to_utc(local, zone_name)
     except (KeyError, ValueError, OSError):  # an unknown zone name
+        return None
+    except OverflowError:  # a local time whose UTC is outside years 1–9999
         return None
 
 
@@ -166,5 +179,30 @@ def bounded(record: RawRecord, max_bytes: int, record_id: str) -> RawRecord:
 
 
 def json_record(data: Any, max_bytes: int, record_id: str) -> RawRecord:
-    """A JSON record (canonical text) within its bound."""
-    return bounded(RawRecord.from_json(data), max_bytes, record_id)
+    """A JSON record (canonical text) within its bound. Refused for quarantine, alone: one that is not an object
+    (`record_not_an_object`: nothing of it can be read) or not Unicode text (`text_not_unicode`: nothing can store it)."""
+    record = RawRecord.from_json(data)
+    if not is_unicode(record.text):
+        # Kept with every non-ASCII character escaped, as JSON writes them: the text as received, storable.
+        text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
+        record = RawRecord(text, None, refused="text_not_unicode", refused_id=record_id)
+    elif not isinstance(data, dict):
+        record = RawRecord(record.text, None, refused="record_not_an_object", refused_id=record_id)
+    return bounded(record, max_bytes, record_id)
+
+
+def is_unicode(value: str) -> bool:
+    """False for text holding lone surrogates: a JSON `\\ud800` escape, or bytes that were not UTF-8."""
+    if value.isascii():
+        return True
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def decoded(content: bytes) -> str:
+    """A body as UTF-8 text (a BOM dropped); a byte that is not UTF-8 stays as a lone surrogate, so that the
+    record holding it is refused alone (`json_record`) instead of its whole page."""
+    return content.decode("utf-8-sig", errors="surrogateescape")

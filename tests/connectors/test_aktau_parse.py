@@ -29,7 +29,7 @@ def test_move_is_typed_in_utc():
         "event_time_utc": datetime(2024, 3, 1, 3, 58), "equipment_kind": "CONTAINER", "equipment_no": "CSQU3054383",
         "container_no": "CSQU3054383", "wagon_no": "51234565", "iso_size_type": "45G1", "is_laden": True,
         "carrier_mode": "RAIL", "carrier_ref": "8701", "train_no": "8701", "vessel_imo": None, "call_id": None,
-        "gross_weight_t": 24.5,
+        "gross_weight_t": 24.5, "weight_unit": "KG",
     }
 
 
@@ -92,7 +92,7 @@ def test_manifest_line_is_typed():
         "bill_of_lading": "AKXBAK240312-017", "waybill_no": "24KZ0012345", "equipment_kind": "WAGON",
         "equipment_no": "51234565", "container_no": None, "wagon_no": "51234565", "iso_size_type": None,
         "is_laden": True, "hs_code": "100199", "cargo_description": "Wheat", "gross_weight_t": 64.25,
-        "port_of_loading": "KZAAU", "port_of_discharge": "AZBAK",
+        "port_of_loading": "KZAAU", "port_of_discharge": "AZBAK", "weight_unit": "KG",
     }
 
 

@@ -29,7 +29,7 @@ def test_terminal_event_is_typed_in_utc():
         "event_type_code": "DISC", "event_time_utc": datetime(2024, 3, 1, 3, 50), "equipment_kind": "CONTAINER",
         "equipment_no": "CSQU3054383", "container_no": "CSQU3054383", "wagon_no": None, "iso_size_type": "45G1",
         "is_laden": True, "transport_mode": "VESSEL", "vessel_imo": "9187655", "voyage_no": "24A031", "train_no": None,
-        "truck_plate": None, "gross_weight_t": 24.5, "facility": "ALAT-MT",
+        "truck_plate": None, "gross_weight_t": 24.5, "facility": "ALAT-MT", "weight_unit": "KG",
     }
 
 
@@ -88,6 +88,7 @@ def test_declaration_is_typed():
         "call_id": "BAK-2024-0877", "waybill_no": "24KZ0012345", "equipment_kind": "WAGON", "equipment_no": "51234565",
         "container_no": None, "wagon_no": "51234565", "is_laden": True, "hs_code": "100199",
         "cargo_description": "Buğda", "gross_weight_t": 64.25, "origin_port": "KZAAU", "destination_port": "AZBAK",
+        "weight_unit": "TNE",
     }
 
 

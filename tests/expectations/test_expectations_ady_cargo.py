@@ -17,13 +17,15 @@ CLEAN = {
 WAGON = {"container_no": None, "iso_size_type": None}
 RULES = {"waybill_no_present", "revision_present", "published_utc_present", "accepted_utc_present", "weight_present",
          "weight_in_range", "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published",
-         "size_type_known", "revision_consistent"}
+         "size_type_known", "revision_consistent", "status_known", "waybill_no_valid", "cargo_code_valid"}
 
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean_container": ({}, []),
     "clean_wagon_ady_origin": ({**WAGON, "origin_esr": "551204", "entry_esr": None, "gross_weight_t": 64.25}, []),
     "clean_heavy_wagon": ({**WAGON, "gross_weight_t": 150.5}, []),
     "clean_late_by_one_hour": ({"event_lateness_hours": 1.0}, []),
+    **{f"clean_status_{s}": ({"status": s}, []) for s in ("QEBUL", "CATDI", "LEGV")},
+    "clean_weight_at_the_storable_most": ({**WAGON, "gross_weight_t": 999_999_999.999}, []),
     "waybill_missing": ({"waybill_no": None}, ["waybill_no_present"]),
     "revision_missing": ({"revision": None}, ["revision_present"]),
     "published_missing": ({"published_utc": None, **NOT_TIME}, ["published_utc_present"]),
@@ -31,6 +33,12 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "weight_missing": ({"gross_weight_t": None}, ["weight_present"]),
     "weight_zero": ({"gross_weight_t": 0.0}, ["weight_in_range"]),
     "weight_negative": ({"gross_weight_t": -24.25}, ["weight_in_range"]),
+    "weight_beyond_what_core_stores": ({**WAGON, "gross_weight_t": 1e9}, ["weight_in_range"]),
+    "status_missing": ({"status": None}, ["status_known"]),
+    "status_unknown": ({"status": "GONDERILIB"}, ["status_known"]),
+    "status_of_ktz": ({"status": "IN_TRANSIT"}, ["status_known"]),
+    "waybill_malformed": ({"waybill_no": "AZ-0000101"}, ["waybill_no_valid"]),
+    "etsng_not_six_digits": ({"etsng_code": "1610055"}, ["cargo_code_valid"]),
     "container_bad_digit": ({"container_no": "CSQU3054384"}, ["container_check_digit"]),
     "wagon_bad_digit": ({"wagon_no": "51234569"}, ["wagon_check_digit"]),
     "wagon_missing": ({"wagon_no": None}, ["wagon_check_digit"]),

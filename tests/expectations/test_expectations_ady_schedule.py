@@ -16,7 +16,7 @@ CLEAN = {
     "planned_departure_utc": pd.Timestamp("2024-03-02 16:30"), "stop_dwell_hours": 0.5, "revision_conflict": False,
 }
 RULES = {"plan_id_present", "revision_present", "published_utc_present", "stop_seq_present", "esr_known",
-         "departure_not_before_arrival", "revision_consistent"}
+         "departure_not_before_arrival", "revision_consistent", "stop_seq_unique"}
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean": ({}, []),
     "clean_last_stop": ({"stop_seq": 3, "esr": "558006", "planned_departure_utc": None, "stop_dwell_hours": float("nan")}, []),
@@ -30,5 +30,16 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "departure_before_arrival": ({"stop_dwell_hours": -0.5}, ["departure_not_before_arrival"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
 }
+# A stop comes once in a plan: two rows of one plan with stop 2 both fail. A conflicting twin of a plan (same
+# version key, other content) is quarantined as revision_consistent, and does not take the first with it.
+CASES |= {
+    "stop_seq_twice_first_row": ({"plan_id": "2024-03-02/twice"}, ["stop_seq_unique"]),
+    "stop_seq_twice_second_row": ({"plan_id": "2024-03-02/twice"}, ["stop_seq_unique"]),
+    "clean_first_of_a_conflicting_twin": ({"plan_id": "2024-03-02/twin"}, []),
+    "conflicting_twin": ({"plan_id": "2024-03-02/twin", "revision_conflict": True}, ["revision_consistent"]),
+}
+# Every other case is a plan of its own (the same stop in two cases is not a stop twice).
+CASES = {label: ({"plan_id": f"2024-03-02/case{n}", **overrides}, failed)
+         for n, (label, (overrides, failed)) in enumerate(CASES.items())}
 outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
     suite_tests(TIMETABLE, CLEAN, CASES, RULES))

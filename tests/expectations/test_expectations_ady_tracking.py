@@ -7,7 +7,8 @@ from fixtures.expectations import CLEAN_OPERATION, NOT_TIME, suite_tests
 
 CLEAN = {**CLEAN_OPERATION, "op_id": "500001234503", "op_code": "GLS", "esr": "552508", "train_no": "5701"}
 RULES = {"op_id_present", "revision_present", "published_utc_present", "event_time_present", "op_code_known",
-         "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent"}
+         "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent",
+         "laden_known"}
 CASES: dict[str, tuple[dict, list[str]]] = {
     **{f"clean_{code}": ({"op_code": code}, []) for code in ("QBL", "GDS", "GLS", "QBS", "SRH", "BOS", "YUK", "TSL", "LMT")},
     "clean_empty_wagon": ({"container_no": None, "waybill_no": None, "is_laden": False}, []),
@@ -22,6 +23,7 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "wagon_bad_digit": ({"wagon_no": "51234569"}, ["wagon_check_digit"]),
     "esr_unknown": ({"esr": "553209"}, ["esr_known"]),
     "esr_missing": ({"esr": None}, ["esr_known"]),
+    "laden_unknown": ({"is_laden": None}, ["laden_known"]),
     "event_after_published": ({"event_lateness_hours": 1.5}, ["event_not_after_published"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
 }

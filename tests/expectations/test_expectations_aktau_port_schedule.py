@@ -9,7 +9,7 @@ from fixtures.expectations import suite_tests
 
 RULES = {
     "call_id_present", "revision_present", "published_utc_present", "etd_not_before_eta", "imo_check_digit", "port_known",
-    "event_not_after_published", "revision_consistent",
+    "event_not_after_published", "revision_consistent", "status_known",
 }
 CLEAN = {
     "call_id": "AKX-2024-0312", "revision": 1, "published_utc": pd.Timestamp("2024-03-02 11:00"), "vessel_name": "Professor Gul",
@@ -40,6 +40,10 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "actual_after_published": ({"actual_lateness_hours": 1.5}, ["event_not_after_published"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
+    **{f"clean_status_{s}": ({"status": s}, []) for s in ("ARRIVED", "DEPARTED", "CANCELLED")},
+    "status_missing": ({"status": None}, ["status_known"]),
+    "status_unknown": ({"status": "DOCKED"}, ["status_known"]),
+    "status_lower_case": ({"status": "berthed"}, ["status_known"]),
 }
 outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
     suite_tests(VESSEL_CALLS, CLEAN, CASES, RULES))

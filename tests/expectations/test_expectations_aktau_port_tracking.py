@@ -12,7 +12,8 @@ SUITE = "aktau_port_tracking"
 RULES = {
     "move_id_present", "revision_present", "published_utc_present", "event_time_present", "move_type_present",
     "equipment_kind_present", "equipment_no_present", "event_not_after_published", "size_type_known",
-    "weight_in_range", "container_check_digit", "wagon_check_digit", "revision_consistent",
+    "weight_in_range", "container_check_digit", "wagon_check_digit", "revision_consistent", "move_type_known",
+    "equipment_kind_known", "transport_mode_known", "laden_known", "weight_unit_known",
 }
 CLEAN = {
     "move_id": "3f1c0a52-9d1e-4c4e-a0a3-1d6c1f1a2b77", "revision": 1, "published_utc": pd.Timestamp("2024-03-01 04:05:11"),
@@ -20,6 +21,7 @@ CLEAN = {
     "equipment_no": "CSQU3054383", "container_no": "CSQU3054383", "wagon_no": "51234565", "iso_size_type": "45G1",
     "is_laden": True, "carrier_mode": "RAIL", "carrier_ref": "8701", "train_no": "8701", "vessel_imo": None,
     "call_id": None, "gross_weight_t": 24.5, "event_lateness_hours": -0.12, "revision_conflict": False,
+    "weight_unit": "KG",
 }
 
 CASES: dict[str, tuple[dict, list[str]]] = {
@@ -28,6 +30,10 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "clean_without_weight_or_carrier": ({"gross_weight_t": None, "carrier_mode": None, "carrier_ref": None, "train_no": None,
                                          "wagon_no": None}, []),
     "clean_zero_weight": ({"gross_weight_t": 0.0}, []),
+    **{f"clean_move_{m}": ({"move_type": m}, []) for m in ("GATE_IN", "GATE_OUT", "RAIL_LOAD", "VESSEL_LOAD",
+                                                           "VESSEL_DISCHARGE", "YARD_SHIFT")},
+    "clean_in_tonnes": ({"weight_unit": "T"}, []),
+    "clean_empty": ({"is_laden": False, "gross_weight_t": None, "weight_unit": None}, []),
     "clean_late_by_exactly_one_hour": ({"event_lateness_hours": 1.0}, []),
     "clean_published_a_day_late": ({"event_lateness_hours": -24.0}, []),
     "move_id_missing": ({"move_id": None}, ["move_id_present"]),
@@ -35,6 +41,13 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_missing": ({"revision": None}, ["revision_present"]),
     "move_time_missing": ({"event_time_utc": None, **NOT_TIME}, ["event_time_present"]),
     "move_type_missing": ({"move_type": None}, ["move_type_present"]),
+    "move_type_unknown": ({"move_type": "TELEPORT"}, ["move_type_known"]),
+    "move_type_of_baku": ({"move_type": "DISC"}, ["move_type_known"]),
+    "equipment_kind_unknown": ({"equipment_kind": "TRAILER", "container_no": None}, ["equipment_kind_known"]),
+    "carrier_mode_unknown": ({"carrier_mode": "AIR", "train_no": None}, ["transport_mode_known"]),
+    "full_empty_unknown": ({"is_laden": None}, ["laden_known"]),
+    "weight_unit_unknown": ({"weight_unit": "LB", "gross_weight_t": None}, ["weight_unit_known"]),
+    "weight_without_unit": ({"weight_unit": "", "gross_weight_t": None}, ["weight_unit_known"]),
     "equipment_missing": ({"equipment_kind": None, "equipment_no": None, "container_no": None},
                           ["equipment_kind_present", "equipment_no_present"]),
     "move_after_published": ({"event_lateness_hours": 1.5}, ["event_not_after_published"]),

@@ -21,7 +21,8 @@ WAGON = {"equipment_kind": "WAGON", "container_no": None, "iso_size_type": None}
 RULES = {
     "waybill_no_present", "revision_present", "published_utc_present", "accepted_utc_present", "equipment_kind_present",
     "container_check_digit", "wagon_check_digit", "esr_known", "weight_present", "weight_in_range",
-    "event_not_after_published", "size_type_known", "revision_consistent",
+    "event_not_after_published", "size_type_known", "revision_consistent", "status_known", "equipment_kind_known",
+    "waybill_no_valid", "cargo_code_valid",
 }
 
 CASES: dict[str, tuple[dict, list[str]]] = {
@@ -31,11 +32,22 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "clean_wagon_at_150_t": ({**WAGON, "gross_weight_t": 150.0}, []),
     "clean_wagon_over_36_t": ({**WAGON, "gross_weight_t": 64.25}, []),
     "clean_late_by_exactly_one_hour": ({"event_lateness_hours": 1.0}, []),
+    **{f"clean_status_{s}": ({"status": s}, []) for s in ("ACCEPTED", "HANDED_OVER", "DELIVERED", "CANCELLED")},
+    "clean_eastbound_waybill": ({"waybill_no": "24AZ0000101"}, []),
+    "clean_without_cargo_codes": ({"etsng_code": None, "gng_code": None, "hs_code": None}, []),
     "waybill_missing": ({"waybill_no": None}, ["waybill_no_present"]),
     "revision_missing": ({"revision": None}, ["revision_present"]),
     "published_missing": ({"published_utc": None, **NOT_TIME}, ["published_utc_present"]),
     "accepted_missing": ({"accepted_utc": None, **NOT_TIME}, ["accepted_utc_present"]),
     "kind_missing": ({"equipment_kind": None}, ["equipment_kind_present"]),
+    "kind_unknown": ({"equipment_kind": "TANK"}, ["equipment_kind_known"]),
+    "status_missing": ({"status": None}, ["status_known"]),
+    "status_outside_the_contract": ({"status": "SHIPPED"}, ["status_known"]),
+    "status_lower_case": ({"status": "in_transit"}, ["status_known"]),
+    "waybill_of_no_railway": ({"waybill_no": "24CN0012345"}, ["waybill_no_valid"]),
+    "waybill_short": ({"waybill_no": "24KZ001234"}, ["waybill_no_valid"]),
+    "etsng_not_six_digits": ({"etsng_code": "16100"}, ["cargo_code_valid"]),
+    "gng_not_digits": ({"gng_code": "1001990A"}, ["cargo_code_valid"]),
     "container_bad_digit": ({"container_no": "CSQU3054384"}, ["container_check_digit"]),
     "container_missing_for_container": ({"container_no": None}, ["container_check_digit"]),
     "wagon_bad_digit": ({"wagon_no": "51234566"}, ["wagon_check_digit"]),

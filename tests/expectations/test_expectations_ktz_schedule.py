@@ -16,7 +16,7 @@ CLEAN = {
     "planned_departure_utc": pd.Timestamp("2024-03-01 02:00"), "stop_dwell_hours": 50 / 60, "revision_conflict": False,
 }
 RULES = {"plan_id_present", "revision_present", "published_utc_present", "stop_seq_present", "esr_known",
-         "departure_not_before_arrival", "revision_consistent"}
+         "departure_not_before_arrival", "revision_consistent", "stop_seq_unique"}
 
 CASES: dict[str, tuple[dict, list[str]]] = {
     "clean": ({}, []),
@@ -34,5 +34,16 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),
 }
+# A stop comes once in a plan: two rows of one plan with stop 2 both fail. A conflicting twin of a plan (same
+# version key, other content) is quarantined as revision_consistent, and does not take the first with it.
+CASES |= {
+    "stop_seq_twice_first_row": ({"plan_id": "2024-03-01/twice"}, ["stop_seq_unique"]),
+    "stop_seq_twice_second_row": ({"plan_id": "2024-03-01/twice"}, ["stop_seq_unique"]),
+    "clean_first_of_a_conflicting_twin": ({"plan_id": "2024-03-01/twin"}, []),
+    "conflicting_twin": ({"plan_id": "2024-03-01/twin", "revision_conflict": True}, ["revision_consistent"]),
+}
+# Every other case is a plan of its own (the same stop in two cases is not a stop twice).
+CASES = {label: ({"plan_id": f"2024-03-01/case{n}", **overrides}, failed)
+         for n, (label, (overrides, failed)) in enumerate(CASES.items())}
 outcome, test_suite_is_listed_and_carries_exactly_the_rules, test_each_row_fails_exactly_its_rules, test_split_is_exact = (
     suite_tests(TRAIN_SCHEDULES, CLEAN, CASES, RULES))

@@ -14,6 +14,7 @@ from fixtures.expectations import NOT_TIME, UNKNOWN_ESR, staging_dtypes, staging
 RULES = {
     "op_id_present", "revision_present", "published_utc_present", "event_time_present", "op_code_known",
     "container_check_digit", "wagon_check_digit", "esr_known", "event_not_after_published", "revision_consistent",
+    "laden_known",
 }
 
 # label: (overrides of a clean record, rules it must fail)
@@ -33,6 +34,7 @@ CASES: dict[str, tuple[dict, list[str]]] = {
     "wagon_bad_digit": ({"wagon_no": "51234566"}, ["wagon_check_digit"]),
     "esr_unknown": ({"esr": UNKNOWN_ESR}, ["esr_known"]),
     "esr_missing": ({"esr": None}, ["esr_known"]),
+    "laden_unknown": ({"is_laden": None}, ["laden_known"]),
     "event_after_published": ({"event_lateness_hours": 1.01}, ["event_not_after_published"]),
     "revision_conflict": ({"revision_conflict": True}, ["revision_consistent"]),
     "revision_conflict_unknown": ({"revision_conflict": None}, ["revision_consistent"]),

@@ -1,36 +1,92 @@
-"""The `corridor` command line (operations.md): bad arguments get one line and exit status 2."""
+"""The `corridor` command line (operations.md): bad arguments get one line and exit status 2.
+
+Nothing a command meets ends in a traceback: a bad argument or setting is one line and exit status 2; a
+file that cannot be read or written (the warehouse, the snapshot, a report, a request log) and a server
+that cannot be reached are one line and exit status 1; anything else unexpected is one line naming the
+command and the error, exit status 1. Every such line has the configured secrets replaced by `***`.
+"""
 from __future__ import annotations
 
 import csv
 import json
+import math
+import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 from pydantic import ValidationError
 
-from corridor.config import FEEDS, OPERATORS, describe_error
-from corridor.engine.writer import WarehouseBusy
+from corridor.config import EARLIEST_DATE, FEEDS, OPERATORS, ConfigurationError, describe_error
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# The simulator's clock may run ahead of the real one, but not beyond what its arithmetic holds.
+LATEST_SIMULATOR_CLOCK = datetime(2100, 1, 1)
+MAX_SIMULATOR_SCALE = 1000.0
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class UtcDate(click.ParamType):
-    """A UTC date (`2024-03-01`) or instant (`2024-03-01T06:00:00`), as a naive UTC datetime."""
+    """A UTC date (`2024-03-01`) or instant (`2024-03-01T06:00:00`), as a naive UTC datetime.
+
+    It must lie in [2000-01-01, `latest()`]; `beyond` says why a later one is refused.
+    """
 
     name = "DATE"
+
+    def __init__(self, latest: Callable[[], datetime] = _now, beyond: str = "") -> None:
+        self.latest = latest
+        self.beyond = beyond
 
     def convert(self, value, param, ctx):
         if isinstance(value, datetime):
             return value
+        earliest = datetime(EARLIEST_DATE.year, EARLIEST_DATE.month, EARLIEST_DATE.day)
         try:
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
-            self.fail(f"{value!r} is not a date (YYYY-MM-DD)", param, ctx)
-        if parsed.tzinfo is not None:
-            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+            self.fail(f"{value!r} is not a date (YYYY-MM-DD) or UTC instant (YYYY-MM-DDTHH:MM)", param, ctx)
+        try:
+            if parsed.tzinfo is not None:
+                parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            self.fail(f"{value!r} is outside the dates a sync can take ({earliest:%Y-%m-%d} to now)", param, ctx)
+        if parsed < earliest:
+            self.fail(f"{value!r} is before {earliest:%Y-%m-%d}, earlier than any operator's feed", param, ctx)
+        latest = self.latest()
+        if parsed > latest:
+            self.fail(f"{value!r} is {self.beyond.format(latest=latest)}", param, ctx)
         return parsed
+
+
+class FiniteFloat(click.ParamType):
+    """A finite number in [low, high] (`nan` and `inf` refused, which click's FloatRange lets through)."""
+
+    name = "NUMBER"
+
+    def __init__(self, low: float, high: float, low_open: bool = False) -> None:
+        self.low, self.high, self.low_open = low, high, low_open
+
+    def convert(self, value, param, ctx):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        too_low = number <= self.low if self.low_open else number < self.low
+        if not math.isfinite(number) or too_low or number > self.high:
+            bracket = "(" if self.low_open else "["
+            self.fail(f"{value!r} is not a number in {bracket}{self.low:g}, {self.high:g}]", param, ctx)
+        return number
+
+
+# A sync's window ends by now at the latest.
+WINDOW_DATE = UtcDate(beyond="in the future (it is {latest:%Y-%m-%d %H:%M} UTC now): nothing is published after"
+                             " now, and a window into the future would move the watermark past what was pulled")
 
 
 def _choice(values) -> click.Choice:
@@ -43,8 +99,9 @@ def cli() -> None:
 
 
 @cli.command()
-@click.option("--from", "window_from", type=UtcDate(), help="Start of the publication window (UTC date, inclusive).")
-@click.option("--to", "window_to", type=UtcDate(), help="End of the publication window (UTC date, exclusive).")
+@click.option("--from", "window_from", type=WINDOW_DATE, help="Start of the publication window (UTC date, inclusive).")
+@click.option("--to", "window_to", type=WINDOW_DATE,
+              help="End of the publication window (UTC date, exclusive; not after now).")
 @click.option("--source", "sources", type=_choice(OPERATORS), multiple=True, help="Operator to sync (repeatable).")
 @click.option("--feed", "feeds", type=_choice(FEEDS), multiple=True, help="Feed to sync (repeatable).")
 @click.option("--verbose", is_flag=True, help="Print Prefect's log lines instead of the live progress table.")
@@ -55,7 +112,18 @@ def sync(window_from, window_to, sources, feeds, verbose) -> None:
     if window_from is not None and window_to <= window_from:
         raise click.UsageError("--to must be after --from")
     selected = _selected_feeds([s.upper() for s in sources], [f.lower() for f in feeds])
-    _check_settings()
+    settings = _check_settings()
+    from corridor.engine.writer import WarehouseBusy, WarehouseUnwritable, check_writable
+
+    # Before any flow run exists: a warehouse that cannot be written is one line, not a crashed run. Without a
+    # Prefect server the file's lock is what keeps writers apart, so the wait for another writer happens here
+    # too (under a server, the run waits for the `corridor-warehouse` slot in its flow, saying so in its log).
+    try:
+        check_writable(settings, wait=not os.environ.get("PREFECT_API_URL"))
+    except (WarehouseUnwritable, WarehouseBusy) as exc:
+        names = ", ".join(f"{o} {f}" for o, f in selected)
+        _fail_line(f"sync failed: {exc}; nothing was loaded, every selected feed failed ({names})")
+        sys.exit(EXIT_FAILED)
     from corridor.flows.sync import run_sync
     from corridor.progress_display import showing_progress
     from corridor.summary import summary_lines
@@ -70,11 +138,16 @@ def sync(window_from, window_to, sources, feeds, verbose) -> None:
     sys.exit(EXIT_FAILED if err else EXIT_OK)
 
 
-def _check_settings() -> None:
+def _check_settings():
     """Read the configuration once up front, so a bad value is one line and exit 2 before anything runs."""
     from corridor.config import Settings
 
-    Settings()
+    return Settings()
+
+
+def _fail_line(message: str) -> None:
+    """One line on standard error, `corridor: …`, with every configured secret replaced by `***`."""
+    click.echo(f"corridor: {_redact(' '.join(message.split()))}", err=True)
 
 
 def _selected_feeds(sources: list[str], feeds: list[str]) -> list[tuple[str, str]]:
@@ -90,14 +163,21 @@ def _selected_feeds(sources: list[str], feeds: list[str]) -> list[tuple[str, str
 @cli.command()
 @click.option("--warehouse", type=click.Path(dir_okay=False, path_type=Path), default=Path("data/demo.duckdb"),
               show_default=True, help="The demo's warehouse file (replaced on every run).")
-@click.option("--from", "window_from", type=UtcDate(), default="2024-01-01", show_default=True)
-@click.option("--to", "window_to", type=UtcDate(), default="2024-03-01", show_default=True)
+@click.option("--from", "window_from", type=WINDOW_DATE, default="2024-01-01", show_default=True)
+@click.option("--to", "window_to", type=WINDOW_DATE, default="2024-03-01", show_default=True)
 @click.option("--verbose", is_flag=True, help="Print Prefect's log lines instead of the live progress table.")
 def demo(warehouse: Path, window_from: datetime, window_to: datetime, verbose: bool) -> None:
     """Start the embedded simulator, sync a historical window into a fresh warehouse, print what loaded."""
     if window_to <= window_from:
         raise click.UsageError("--to must be after --from")
     _check_settings()
+    from corridor.engine.writer import WarehouseUnwritable, check_folder_writable
+
+    try:  # the demo replaces its warehouse: its folder must take new files
+        check_folder_writable(warehouse, "the demo's warehouse")
+    except WarehouseUnwritable as exc:
+        _fail_line(f"demo failed: {exc}")
+        sys.exit(EXIT_FAILED)
     from corridor.demo import run_demo
 
     sys.exit(run_demo(warehouse, window_from, window_to, echo=click.echo, verbose=verbose))
@@ -112,26 +192,50 @@ def feeds() -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8700, show_default=True, type=click.IntRange(0, 65535))
 @click.option("--seed", default=7, show_default=True, type=int)
-@click.option("--scale", default=1.0, show_default=True, type=click.FloatRange(min=0, min_open=True))
-@click.option("--now", type=UtcDate(), help="The simulator's clock (UTC); default: the real clock.")
-@click.option("--defect-rate", default=0.005, show_default=True, type=click.FloatRange(0, 1))
+@click.option("--scale", default=1.0, show_default=True, type=FiniteFloat(0, MAX_SIMULATOR_SCALE, low_open=True))
+@click.option("--now", type=UtcDate(lambda: LATEST_SIMULATOR_CLOCK, "after {latest:%Y-%m-%d}, beyond the simulated years"),
+              help="The simulator's clock (UTC, 2000-01-01 to 2100-01-01); default: the real clock.")
+@click.option("--defect-rate", default=0.005, show_default=True, type=FiniteFloat(0, 1))
 @click.option("--fault", "faults", multiple=True, help="A fault to inject, e.g. 429:0.1 (repeatable).")
 @click.option("--request-log", type=click.Path(dir_okay=False), help="Append each request's method and path here.")
 def feeds_serve(host, port, seed, scale, now, defect_rate, faults, request_log) -> None:
     """Serve all four operators' feeds from the simulated corridor until interrupted."""
-    from corridor.simulator import SimulatorConfig, parse_fault, serve
+    import socket
+
+    from corridor.simulator import SimulatorConfig, make_server, parse_fault
 
     try:
         parsed = tuple(parse_fault(f) for f in faults)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fault") from None
+    if request_log:
+        try:  # each request appends to it: a path that cannot take a line fails now, not on every request
+            with open(request_log, "a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            _fail_line(f"feeds serve failed: the request log {request_log} cannot be written ({_os_reason(exc)})")
+            sys.exit(EXIT_FAILED)
     config = SimulatorConfig(seed=seed, scale=scale, now=now, defect_rate=defect_rate, faults=parsed,
                              request_log=request_log)
-    click.echo(f"serving the corridor feeds on http://{host}:{port}/{{ktz,ady,aktau,baku}} (Ctrl-C stops)")
     try:
-        serve(host, port, config)
+        server = make_server(host, port, config)
+    except socket.gaierror:
+        raise click.BadParameter(f"{host!r} is not a host name or address of this machine", param_hint="--host") from None
+    except OSError as exc:
+        _fail_line(f"feeds serve failed: cannot listen on {host}:{port} ({_os_reason(exc)})")
+        sys.exit(EXIT_FAILED)
+    click.echo(f"serving the corridor feeds on http://{host}:{server.server_address[1]}/{{ktz,ady,aktau,baku}}"
+               " (Ctrl-C stops)")
+    try:
+        server.serve_forever()
     except KeyboardInterrupt:
         pass
+    finally:
+        server.server_close()
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or type(exc).__name__
 
 
 @cli.command(epilog="Examples: corridor query \"SELECT * FROM marts.corridor_volume_monthly ORDER BY month\";"
@@ -165,7 +269,7 @@ def query(sql: str, fmt: str) -> None:
     import duckdb
 
     from corridor.config import Settings
-    from corridor.reading import NothingToRead, connect_for_reading
+    from corridor.reading import NothingToRead, ReadFailed, connect_for_reading
 
     def one_line(exc: BaseException) -> str:
         return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
@@ -230,10 +334,14 @@ def query(sql: str, fmt: str) -> None:
     reason = refusal(statements[0])
     if reason is not None:
         fail(f"refused: {reason}; corridor query runs read-only queries only")
+    settings = Settings()
     try:
-        con = connect_for_reading(Settings())
+        con = connect_for_reading(settings)
     except NothingToRead as exc:
         raise click.UsageError(str(exc)) from None
+    except ReadFailed as exc:  # the file is there but broken: not the analyst's SQL
+        click.echo(f"corridor: error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
     try:
         # Read-only, no file access, no extensions and locked settings come with the connection.
         try:
@@ -242,6 +350,10 @@ def query(sql: str, fmt: str) -> None:
             rows = cursor.fetchall()
         except duckdb.PermissionException as exc:
             fail(f"refused: the query reads or writes files, which corridor query never does ({one_line(exc)})")
+        except (duckdb.IOException, duckdb.InternalException, duckdb.FatalException) as exc:
+            # A block of the file that cannot be read (a truncated or damaged file): not bad SQL.
+            click.echo(f"corridor: error: the database being read cannot be read ({one_line(exc)})", err=True)
+            sys.exit(EXIT_FAILED)
         except duckdb.Error as exc:
             fail(f"bad SQL: {one_line(exc)}")
     finally:
@@ -303,14 +415,32 @@ def deploy(pool: str) -> None:
     Also the work pool, the concurrency limit corridor-warehouse they share, and the nightly's two
     automations (failed or crashed; not completed by 06:00 Asia/Almaty). Running it again updates them.
     """
-    import os
+    from urllib.parse import urlsplit
 
-    if not os.environ.get("PREFECT_API_URL"):
+    api_url = os.environ.get("PREFECT_API_URL", "")
+    if not api_url:
         raise click.UsageError("PREFECT_API_URL is not set: deploy registers with a running Prefect server"
                                " (prefect server start; export PREFECT_API_URL=http://127.0.0.1:4200/api)")
+    try:
+        parts = urlsplit(api_url)
+        _ = parts.port  # a port that is no number, or out of range, raises
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise click.UsageError("PREFECT_API_URL is not an http(s) URL of a Prefect API,"
+                               " e.g. http://127.0.0.1:4200/api")
+    if not pool.strip() or any(c in pool for c in "/%&><") or any(ord(c) < 0x20 for c in pool):
+        raise click.BadParameter(f"{pool!r} is not a work pool name (not empty; no / % & > < or control"
+                                 " characters)", param_hint="--pool")
     from corridor.flows.deploy import deploy as register
 
-    for name, deployment_id in register(pool).items():
+    try:
+        registered = register(pool)
+    except Exception as exc:  # the server down, refusing, or answering an error: one line, exit 1
+        where = f"{parts.scheme}://{parts.hostname}" + (f":{parts.port}" if parts.port else "") + parts.path
+        _fail_line(f"deploy failed: the Prefect server at {where} ({type(exc).__name__}: {_first_line(exc)})")
+        sys.exit(EXIT_FAILED)
+    for name, deployment_id in registered.items():
         click.echo(f"{name}: {deployment_id} (work pool {pool})")
     click.echo(f"start a worker: prefect worker start --pool {pool}")
 
@@ -326,24 +456,93 @@ def _register_analyst_commands() -> None:
 _register_analyst_commands()
 
 
+def _first_line(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.strerror}: {exc.filename}" if exc.filename else exc.strerror
+    return next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+
+
+def _secret_values() -> list[str]:
+    """Every configured secret (and the orchestrator's API key), to be kept out of any line printed here."""
+    names = ["CORRIDOR_KTZ_TOKEN", "CORRIDOR_ADY_API_KEY", "CORRIDOR_AKTAU_CLIENT_SECRET", "CORRIDOR_BAKU_PASSWORD",
+             "PREFECT_API_KEY", "PREFECT_API_AUTH_STRING"]
+    values = [os.environ.get(name, "") for name in names]
+    try:
+        from corridor.config import SECRET_FIELDS, Settings
+
+        settings = Settings()
+        values += [getattr(settings, field).get_secret_value() for field in SECRET_FIELDS]
+    except Exception:  # the settings themselves may be what failed; the environment is read above
+        pass
+    return [v for v in values if v]
+
+
+def _redact(text: str) -> str:
+    """`text` with every secret (as is, URL- and JSON-encoded, each line of a multi-line one) replaced by `***`."""
+    from urllib.parse import quote, quote_plus
+
+    forms: set[str] = set()
+    for value in _secret_values():
+        forms |= {value, quote(value, safe=""), quote_plus(value), json.dumps(value)[1:-1]}
+        forms |= {line for line in value.splitlines() if len(line) >= 4}
+    for form in sorted(forms, key=len, reverse=True):
+        text = text.replace(form, "***")
+    return text
+
+
+def _command(argv: list[str] | None) -> str:
+    """The subcommand being run (`sync`, `feeds serve`), for naming it in an error."""
+    words = [w for w in (sys.argv[1:] if argv is None else argv) if not w.startswith("-")]
+    if words[:1] == ["feeds"]:
+        return " ".join(words[:2])
+    return words[0] if words else "corridor"
+
+
+def _unexpected(exc: Exception, argv: list[str] | None) -> int:
+    """Anything a command did not turn into a line itself: one line, exit 1 (never a traceback)."""
+    import duckdb
+
+    from corridor.engine.writer import WarehouseBusy, WarehouseUnwritable
+    from corridor.reading import ReadFailed
+
+    command = _command(argv)
+    if isinstance(exc, WarehouseBusy | WarehouseUnwritable | ReadFailed):
+        _fail_line(f"{command} failed: {exc}")
+    elif isinstance(exc, duckdb.Error):
+        _fail_line(f"{command} failed: the database could not be read or written ({_first_line(exc)})")
+    elif isinstance(exc, OSError):
+        _fail_line(f"{command} failed: {_first_line(exc)}")
+    else:
+        _fail_line(f"{command} failed: {type(exc).__name__}: {_first_line(exc)}")
+    return EXIT_FAILED
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: usage errors become one line on stderr and exit status 2."""
+    """Entry point: usage errors become one line on stderr and exit status 2; failures one line and 1."""
     try:
         return cli.main(args=argv, prog_name="corridor", standalone_mode=False) or EXIT_OK
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.UsageError as exc:
-        click.echo(f"corridor: error: {exc.format_message()}", err=True)
+        _fail_line(f"error: {exc.format_message()}")
         return EXIT_USAGE
-    except ValidationError as exc:  # a configuration value (environment or .env) that Settings refuses
-        click.echo(f"corridor: error: configuration: {describe_error(exc)}", err=True)
+    except ConfigurationError as exc:  # the .env file itself cannot be read as settings
+        _fail_line(f"error: configuration: {exc}")
         return EXIT_USAGE
-    except WarehouseBusy as exc:
-        click.echo(f"corridor: sync failed: {exc}", err=True)
-        return EXIT_FAILED
+    except ValidationError as exc:
+        if exc.title != "Settings":  # not ours: a library refusing a value it was handed
+            return _unexpected(exc, argv)
+        # A configuration value (environment or .env) that Settings refuses.
+        _fail_line(f"error: configuration: {describe_error(exc)}")
+        return EXIT_USAGE
     except click.Abort:
         click.echo("corridor: aborted", err=True)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        click.echo("corridor: interrupted", err=True)
+        return 130
+    except Exception as exc:  # the last line of defence against a traceback
+        return _unexpected(exc, argv)
 
 
 if __name__ == "__main__":

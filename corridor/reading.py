@@ -12,6 +12,10 @@ class NothingToRead(Exception):
     """Neither a snapshot nor a warehouse exists yet."""
 
 
+class ReadFailed(duckdb.Error):
+    """The snapshot or warehouse file exists but cannot be read (corrupt, truncated, not a DuckDB file): one line."""
+
+
 def analyst_database(settings: Settings) -> Path:
     """The snapshot if one has been written, else the warehouse file itself."""
     for path in (settings.snapshot_path, settings.warehouse):
@@ -32,5 +36,11 @@ READER_CONFIG: dict[str, str | bool | int | float | list[str]] = {
 
 
 def connect_for_reading(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to what analysts read, with no access to files outside it."""
-    return duckdb.connect(str(analyst_database(settings)), read_only=True, config=READER_CONFIG)
+    """A read-only connection to what analysts read, with no access to files outside it; ReadFailed if it cannot."""
+    path = analyst_database(settings)
+    try:
+        return duckdb.connect(str(path), read_only=True, config=READER_CONFIG)
+    except (duckdb.Error, OSError) as exc:
+        what = "snapshot" if path == settings.snapshot_path else "warehouse"
+        reason = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise ReadFailed(f"the {what} {path} cannot be read ({reason})") from None

@@ -119,10 +119,13 @@ def read_tracking(con: duckdb.DuckDBPyConnection, track_id: TrackId) -> Tracking
 # -- presenting ------------------------------------------------------------------------------------
 
 def local_time(instant: datetime, zone_name: str | None) -> datetime | None:
-    """Naive UTC → the aware wall-clock time at a place (its IANA zone from tzdata)."""
+    """Naive UTC → the aware wall-clock time at a place (its IANA zone from tzdata); None where it has none."""
     if zone_name is None:
         return None
-    return instant.replace(tzinfo=UTC).astimezone(zone(zone_name))
+    try:
+        return instant.replace(tzinfo=UTC).astimezone(zone(zone_name))
+    except OverflowError:  # an instant at the calendar's end is year 10000 east of UTC
+        return None
 
 
 def _offset(local: datetime) -> str:

@@ -131,8 +131,15 @@ def _write_batch(warehouse: Warehouse, feed: Feed, load_id: str, batch: StagedBa
         conflicting = [n for (n,) in execute(tx, "staging_revision_conflicts.sql", paths, **staging).fetchall()]
         rejected = pq.read_table(paths["quarantined_path"], columns=["_record"]).column("_record").to_pylist()
         quarantined_records = sorted({*rejected, *conflicting})
+        displaced = [h for (h,) in execute(tx, "staging_revision_displaced.sql",
+                                           {**paths, "quarantined_records": quarantined_records}, **staging).fetchall()]
         columns = ", ".join(arrow_schema(feed.staging_table).names)
         execute(tx, "staging_merge.sql", {**paths, "quarantined_records": quarantined_records}, columns=columns, **staging)
+        if displaced:
+            execute(tx, "quality_quarantine_displaced.sql", {
+                "record_hashes": displaced, "operator_code": feed.operator, "feed": feed.feed, "load_id": load_id,
+                "now_utc": utcnow(),
+            })
         execute(tx, "quality_quarantine_merge.sql", {
             **paths, "conflicting_records": conflicting, "operator_code": feed.operator, "feed": feed.feed,
             "load_id": load_id, "now_utc": utcnow(),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -197,6 +198,19 @@ def _bootstrap(warehouse: Warehouse) -> None:
     # The warehouse is this run's alone while it writes: a RUNNING load now is a dead run's.
     if interrupted := mark_interrupted_loads(warehouse):
         get_run_logger().warning("%d load(s) interrupted by an earlier crash marked FAILED", interrupted)
+    # Nothing of this run is staged yet, so whatever the spool holds is a dead run's (its loads are FAILED, or
+    # were published before it died) and nothing will read it again; so are half-written Data Docs folders.
+    if removed := _remove_leftovers(Settings()):
+        get_run_logger().warning("removed %d folder(s) an earlier crash left in the spool and Data Docs", removed)
+
+
+def _remove_leftovers(settings: Settings) -> int:
+    folders = [*(settings.spool_folder.glob("*") if settings.spool_folder.is_dir() else []),
+               *(settings.docs_folder.glob(".*.tmp") if settings.docs_folder.is_dir() else [])]
+    folders = [folder for folder in folders if folder.is_dir()]
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(folders)
 
 
 @task(name="snapshot", cache_policy=NONE, task_run_name="analysts' snapshot")

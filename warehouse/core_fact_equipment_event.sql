@@ -61,5 +61,11 @@ USING (
     QUALIFY row_number() OVER (PARTITION BY operator_code, record_id ORDER BY revision DESC, published_utc DESC) = 1
 ) AS s
 ON t.event_id = s.event_id
-WHEN MATCHED AND (s.source_revision, s.published_utc) > (t.source_revision, t.published_utc) THEN UPDATE SET *
+WHEN MATCHED AND ((s.source_revision, s.published_utc) > (t.source_revision, t.published_utc)
+                  -- the original of a version whose later, conflicting re-publication was loaded first
+                  OR (s.source_revision = t.source_revision AND s.published_utc < t.published_utc
+                      AND EXISTS (SELECT 1 FROM quality.quarantine AS q
+                                  WHERE q.operator_code = t.operator_code AND q.source_record_id = t.source_record_id
+                                    AND q.source_revision = t.source_revision
+                                    AND list_contains(q.reasons, 'revision_consistent')))) THEN UPDATE SET *
 WHEN NOT MATCHED THEN INSERT *;

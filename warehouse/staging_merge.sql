@@ -9,5 +9,6 @@ USING (
     WHERE NOT list_contains($quarantined_records, _record)
 ) AS b
 ON {{ key_match }}
+WHEN MATCHED AND s.record_hash <> b.record_hash THEN UPDATE SET *  -- the original displacing a later conflicting version
 WHEN MATCHED THEN UPDATE SET load_id = b.load_id
 WHEN NOT MATCHED THEN INSERT BY NAME;

@@ -2,7 +2,7 @@
 
 Each case runs the installed command as a real subprocess (`python -m corridor.cli …`) and checks standard
 error: exactly one line, no "Traceback", the exit status operations.md asks for, and the line naming the
-problem. The rule where operations.md is silent (docs/reliability-sections/errors-and-secrets.md):
+problem. The rule where operations.md is silent (docs/reliability.md, "Tracebacks instead of one line"):
 - a bad argument or setting (unparseable, out of range, a folder where a file is meant) is exit 2;
 - a file that exists but cannot be read or written (the warehouse, the snapshot, a report, a request log)
   and a server that cannot be reached are exit 1, naming the file or server (for `sync`: and every

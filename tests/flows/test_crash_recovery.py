@@ -7,10 +7,8 @@ DuckDB file.
 """
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
+
+from fixtures.processes import serve_simulator, stop
 
 FROM, TO = "2024-03-01", "2024-03-04"
 SIM_NOW = "2024-03-12"
@@ -30,52 +30,12 @@ SYNC_TIMEOUT = 180
 pytestmark = pytest.mark.timeout(900)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _accepts(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-        return True
-    return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """End a process this test started, and whatever it left in its own session (a temporary Prefect server)."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)  # the session was started for this process alone
-
-
 @pytest.fixture(scope="module")
 def simulator(tmp_path_factory):
     """`corridor feeds serve` in its own process on a free port: its port, once it accepts connections."""
-    log = tmp_path_factory.mktemp("simulator") / "serve.log"
-    for _ in range(3):  # the free port can be taken between choosing it and binding it: try another
-        port = _free_port()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "corridor.cli", "feeds", "serve", "--port", str(port), "--now", SIM_NOW],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        deadline = time.monotonic() + 30
-        while proc.poll() is None and time.monotonic() < deadline and not _accepts(port):
-            time.sleep(0.1)
-        if proc.poll() is None and _accepts(port):
-            break
-        _stop(proc)
-    else:
-        pytest.fail(f"the simulator did not start: {log.read_text(errors='replace')[-2000:]}")
+    proc, port = serve_simulator(tmp_path_factory.mktemp("simulator") / "serve.log", "--now", SIM_NOW)
     yield port
-    _stop(proc)
+    stop(proc)
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +69,7 @@ def _run_sync(env: dict, warehouse: Path, log_dir: Path, name: str) -> tuple[int
     try:
         proc.wait(timeout=SYNC_TIMEOUT)
     finally:
-        _stop(proc)
+        stop(proc)
     return proc.returncode, out.read_text(errors="replace"), err.read_text(errors="replace")
 
 
@@ -129,7 +89,7 @@ def _kill_mid_extraction(env: dict, warehouse: Path, log_dir: Path) -> str:
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
     finally:
-        _stop(proc)  # and anything the killed sync left in its session
+        stop(proc)  # and anything the killed sync left in its session
     assert proc.returncode == -signal.SIGKILL, "the sync was still running when it was killed"
     return err.read_text(errors="replace")
 

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import duckdb
+
+from fixtures.processes import serve_simulator, stop
 
 HERE = Path(__file__).parent
 LAUNCHER = HERE / "crash_points.py"
@@ -35,51 +36,10 @@ BATCH_RECORDS = "500"
 SYNC_TIMEOUT = 240
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _accepts(port: int) -> bool:
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
-        return True
-    return False
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """End a process this test started, and whatever it left in its own session."""
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)  # the session was started for this process alone
-
-
 @contextlib.contextmanager
 def simulator(folder: Path) -> Iterator[int]:
     """`corridor feeds serve` in its own process on a free port, clock pinned: its port, once it accepts."""
-    log = folder / "serve.log"
-    for _ in range(3):  # the free port can be taken between choosing it and binding it: try another
-        port = free_port()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "corridor.cli", "feeds", "serve", "--port", str(port), "--now", SIM_NOW,
-                 "--defect-rate", DEFECT_RATE],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        deadline = time.monotonic() + 30
-        while proc.poll() is None and time.monotonic() < deadline and not _accepts(port):
-            time.sleep(0.1)
-        if proc.poll() is None and _accepts(port):
-            break
-        stop(proc)
-    else:
-        raise AssertionError(f"the simulator did not start: {log.read_text(errors='replace')[-2000:]}")
+    proc, port = serve_simulator(folder / "serve.log", "--now", SIM_NOW, "--defect-rate", DEFECT_RATE)
     try:
         yield port
     finally:
